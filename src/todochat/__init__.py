@@ -1,0 +1,1 @@
+"""todochat: manage your todo list by chatting with an AI assistant."""

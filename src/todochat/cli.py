@@ -1,0 +1,81 @@
+"""The `todochat` command."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from todochat import migrate
+from todochat.config import get_settings
+from todochat.db import DatabaseURLError, create_engine
+
+T = TypeVar("T")
+
+app = typer.Typer(help="todochat: manage your todo list by chatting.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema: migrations and checks.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _with_engine(action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run `action` against the configured database, then close the engine."""
+
+    async def run() -> T:
+        engine = create_engine(get_settings())
+        try:
+            return await action(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DatabaseURLError as exc:
+        typer.secho(f"error: TODOCHAT_DATABASE_URL: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        typer.secho(f"error: cannot reach the database: {exc}", err=True, fg="red")
+        raise typer.Exit(1) from exc
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    _with_engine(lambda engine: migrate.upgrade(engine, revision))
+    typer.echo(f"database upgraded to {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, or 'base'.")],
+) -> None:
+    """Revert migrations down to REVISION ('base' removes every table)."""
+    _with_engine(lambda engine: migrate.downgrade(engine, revision))
+    typer.echo(f"database downgraded to {revision}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at."""
+    revision = _with_engine(migrate.current_revision)
+    head = migrate.head_revision()
+    marker = " (head)" if revision == head else f" (head is {head})"
+    typer.echo(f"{revision or 'none'}{marker}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail unless the database is at head and matches the models exactly."""
+    problem = _with_engine(migrate.check)
+    if problem:
+        typer.secho(f"schema check failed: {problem}", err=True, fg="red")
+        raise typer.Exit(1)
+    typer.echo("schema matches the models")
+
+
+if __name__ == "__main__":
+    app()

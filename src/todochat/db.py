@@ -1,0 +1,177 @@
+"""Engine, session factory and the per-request session.
+
+The database is todochat's only state. This module turns a URL as a provider prints
+it into a working async engine, with the pool and driver settings that SQLite files,
+plain PostgreSQL and serverless PostgreSQL behind a transaction pooler each need.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.config import Settings
+
+# libpq spells TLS as `sslmode`; asyncpg takes the same modes as its `ssl` argument.
+_SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+# libpq-only query parameters that asyncpg would reject as unknown keyword arguments.
+_LIBPQ_ONLY_PARAMS = {"sslmode", "channel_binding", "pgbouncer", "connect_timeout"}
+_PGBOUNCER_PORT = 6432
+
+
+class DatabaseURLError(ValueError):
+    """The database URL cannot be used."""
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """A normalised URL plus the driver arguments it implies."""
+
+    url: URL
+    connect_args: dict[str, Any] = field(default_factory=dict)
+    transaction_pooler: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.url.get_backend_name() == "postgresql"
+
+
+def normalize_database_url(raw_url: str, transaction_pooler: bool | None = None) -> DatabaseTarget:
+    """Turn a URL as users paste it into one the async drivers accept.
+
+    `postgres://` and `postgresql://` (with libpq options such as Neon's
+    `sslmode=require&channel_binding=require`) become `postgresql+asyncpg://` with the
+    TLS mode passed to asyncpg; `sqlite://` becomes `sqlite+aiosqlite://`.
+    """
+    try:
+        url = make_url(raw_url.strip())
+    except Exception as exc:  # SQLAlchemy raises ArgumentError with the URL inside
+        raise DatabaseURLError("the database URL is not a valid URL") from exc
+
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend == "sqlite":
+        return DatabaseTarget(url=url.set(drivername="sqlite+aiosqlite"))
+    if backend != "postgresql":
+        raise DatabaseURLError(
+            f"unsupported database '{backend}': use a sqlite:// or postgresql:// URL"
+        )
+
+    query = dict(url.query)
+    connect_args: dict[str, Any] = {}
+    sslmode = query.get("sslmode") or query.get("ssl")
+    if isinstance(sslmode, str):
+        if sslmode not in _SSL_MODES:
+            raise DatabaseURLError(f"unknown sslmode '{sslmode}'")
+        connect_args["ssl"] = sslmode
+    if isinstance(timeout := query.get("connect_timeout"), str) and timeout.isdigit():
+        connect_args["timeout"] = int(timeout)
+
+    if transaction_pooler is None:
+        transaction_pooler = (
+            "-pooler" in (url.host or "")
+            or url.port == _PGBOUNCER_PORT
+            or str(query.get("pgbouncer", "")).lower() == "true"
+        )
+    if transaction_pooler:
+        # A transaction pooler hands each transaction to any server connection, so
+        # prepared statements from one transaction are unknown in the next.
+        connect_args["statement_cache_size"] = 0
+        connect_args["prepared_statement_name_func"] = _unique_statement_name
+
+    kept = {k: v for k, v in query.items() if k not in _LIBPQ_ONLY_PARAMS and k != "ssl"}
+    if transaction_pooler:
+        kept["prepared_statement_cache_size"] = "0"
+    normalised = url.set(drivername="postgresql+asyncpg", query=kept)
+    return DatabaseTarget(
+        url=normalised, connect_args=connect_args, transaction_pooler=transaction_pooler
+    )
+
+
+def _unique_statement_name() -> str:
+    return f"__todochat_{uuid.uuid4().hex}__"
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """An async engine configured for the database the settings point at."""
+    target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
+    if target.is_sqlite:
+        engine = create_async_engine(target.url, connect_args={"timeout": 30})
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        return engine
+    return create_async_engine(
+        target.url,
+        connect_args=target.connect_args,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_pre_ping=settings.db_pool_pre_ping,
+        pool_recycle=settings.db_pool_recycle,
+    )
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    """Foreign keys on, WAL, and write transactions that wait instead of failing.
+
+    The driver's own implicit BEGIN is turned off so that every transaction starts
+    with BEGIN IMMEDIATE: SQLite then takes the write lock up front and waits for it
+    (busy_timeout), instead of failing when a reader later tries to become a writer.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine and its session factory: what one process needs to reach the data."""
+
+    def __init__(self, settings: Settings, engine: AsyncEngine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or create_engine(settings)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session that is rolled back if the block raises and always closed."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

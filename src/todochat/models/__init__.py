@@ -1,0 +1,19 @@
+"""The tables. Importing this package registers every table on `metadata`."""
+
+from todochat.models.base import metadata, utcnow
+from todochat.models.conversation import Conversation
+from todochat.models.message import Message, MessageRole
+from todochat.models.task import Task, TaskPriority, TaskStatus
+from todochat.models.user import User
+
+__all__ = [
+    "Conversation",
+    "Message",
+    "MessageRole",
+    "Task",
+    "TaskPriority",
+    "TaskStatus",
+    "User",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,31 @@
+"""Conversations: a thread of messages between a user and the assistant."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlmodel import Field
+
+from todochat.models.base import Timestamped, metadata_field
+
+
+class Conversation(Timestamped, table=True):
+    """`message_seq` is the last message number handed out in this conversation."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        # The target of messages' composite foreign key: a message's user must be
+        # its conversation's owner.
+        UniqueConstraint("id", "user_id"),
+        CheckConstraint("message_seq >= 0", name="message_seq_non_negative"),
+        Index(None, "user_id", "updated_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=64)
+    title: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, sa_type=Text)
+    message_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    meta: dict[str, Any] = metadata_field()

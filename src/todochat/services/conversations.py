@@ -1,0 +1,145 @@
+"""Conversations: create, find, list, rename and delete one user's chat threads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.errors import InvalidInputError, NotFoundError
+from todochat.models import Conversation
+from todochat.services.limits import check_metadata, clamp_limit, clean_title
+from todochat.services.pagination import (
+    Page,
+    SortKey,
+    after_cursor,
+    decode_cursor,
+    encode_cursor,
+    order_by,
+)
+
+SUMMARY_MAX_LENGTH = 4000
+_NEWEST_FIRST = [
+    SortKey(col(Conversation.updated_at), "datetime", descending=True),
+    SortKey(col(Conversation.id), "uuid", descending=True),
+]
+
+
+class ConversationChanges(BaseModel):
+    """A partial update: only the fields that were set are changed."""
+
+    title: str | None = None
+    summary: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+async def create_conversation(
+    session: AsyncSession,
+    user_id: str,
+    *,
+    title: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Conversation:
+    """A new, empty conversation. Without a title, the first user message names it."""
+    conversation = Conversation(
+        user_id=user_id,
+        title=clean_title(title) if title is not None else None,
+        meta=check_metadata(metadata),
+    )
+    session.add(conversation)
+    await session.commit()
+    await session.refresh(conversation)
+    return conversation
+
+
+async def get_conversation(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID
+) -> Conversation:
+    """The user's conversation; NotFoundError for a missing or foreign one."""
+    statement = select(Conversation).where(
+        col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id
+    )
+    conversation = (await session.exec(statement)).first()
+    if conversation is None:
+        raise NotFoundError("conversation not found")
+    return conversation
+
+
+async def get_or_create_latest_conversation(session: AsyncSession, user_id: str) -> Conversation:
+    """The conversation the user touched last, or a new one if they have none."""
+    statement = (
+        select(Conversation)
+        .where(col(Conversation.user_id) == user_id)
+        .order_by(*order_by(_NEWEST_FIRST))
+        .limit(1)
+    )
+    latest = (await session.exec(statement)).first()
+    return latest if latest is not None else await create_conversation(session, user_id)
+
+
+async def list_conversations(
+    session: AsyncSession, user_id: str, *, limit: int | None = None, cursor: str | None = None
+) -> Page[Conversation]:
+    """One page of the user's conversations, most recently active first."""
+    page_size = clamp_limit(limit)
+    statement = select(Conversation).where(col(Conversation.user_id) == user_id)
+    if cursor:
+        values = decode_cursor(cursor, "newest", _NEWEST_FIRST)
+        statement = statement.where(after_cursor(_NEWEST_FIRST, values))
+    statement = statement.order_by(*order_by(_NEWEST_FIRST)).limit(page_size + 1)
+    rows = list((await session.exec(statement)).all())
+    items = rows[:page_size]
+    next_cursor = None
+    if len(rows) > page_size:
+        last = items[-1]
+        next_cursor = encode_cursor("newest", [last.updated_at, last.id])
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def update_conversation(
+    session: AsyncSession,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    changes: ConversationChanges,
+) -> Conversation:
+    """Rename the conversation or change its summary or metadata."""
+    conversation = await get_conversation(session, user_id, conversation_id)
+    given = changes.model_fields_set
+    if "title" in given:
+        if changes.title is None:
+            raise InvalidInputError("title must not be empty", "title")
+        conversation.title = clean_title(changes.title)
+    if "summary" in given:
+        summary = (changes.summary or "").strip()
+        if len(summary) > SUMMARY_MAX_LENGTH:
+            raise InvalidInputError(
+                f"summary must be at most {SUMMARY_MAX_LENGTH} characters", "summary"
+            )
+        conversation.summary = summary or None
+    if "metadata" in given:
+        conversation.meta = check_metadata(changes.metadata)
+    session.add(conversation)
+    await session.commit()
+    await session.refresh(conversation)
+    return conversation
+
+
+async def rename_conversation(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID, title: str
+) -> Conversation:
+    """Give the conversation a new title."""
+    return await update_conversation(
+        session, user_id, conversation_id, ConversationChanges(title=title)
+    )
+
+
+async def delete_conversation(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID
+) -> None:
+    """Delete the conversation and, by cascade, its messages."""
+    conversation = await get_conversation(session, user_id, conversation_id)
+    await session.delete(conversation)
+    await session.commit()

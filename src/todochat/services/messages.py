@@ -1,0 +1,155 @@
+"""Messages: append to a conversation, read its history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.config import get_settings
+from todochat.errors import InvalidInputError, NotFoundError
+from todochat.models import Conversation, Message, MessageRole, utcnow
+from todochat.services.limits import check_metadata, clamp_limit
+
+
+def _check_content(role: MessageRole, content: str) -> str:
+    settings = get_settings()
+    if role in (MessageRole.USER, MessageRole.SYSTEM) and not content.strip():
+        raise InvalidInputError("message must not be empty", "content")
+    limit = (
+        settings.user_message_max_length
+        if role == MessageRole.USER
+        else settings.assistant_message_max_length
+    )
+    if len(content) > limit:
+        raise InvalidInputError(f"message must be at most {limit} characters", "content")
+    return content
+
+
+def title_from_message(content: str) -> str:
+    """A conversation title from its first user message: one line, cut to length."""
+    limit = get_settings().conversation_title_length
+    flat = " ".join(content.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+async def append_message(
+    session: AsyncSession,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    *,
+    role: MessageRole,
+    content: str,
+    tool_calls: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Message:
+    """Add a message at the end of the user's conversation.
+
+    One UPDATE takes the next `seq` from conversations.message_seq, moves updated_at
+    and, for the first user message of an untitled conversation, sets its title.
+    The row lock it takes serialises concurrent appends to one conversation.
+    """
+    role = MessageRole(role)
+    content = _check_content(role, content)
+    values: dict[str, Any] = {
+        "message_seq": col(Conversation.message_seq) + 1,
+        "updated_at": utcnow(),
+    }
+    if role == MessageRole.USER:
+        values["title"] = func.coalesce(col(Conversation.title), title_from_message(content))
+    statement = (
+        update(Conversation)
+        .where(col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id)
+        .values(values)
+        .returning(col(Conversation.message_seq))
+        .execution_options(synchronize_session=False)
+    )
+    seq = (await session.exec(statement)).scalar_one_or_none()
+    if seq is None:
+        raise NotFoundError("conversation not found")
+    message = Message(
+        conversation_id=conversation_id,
+        user_id=user_id,
+        seq=int(seq),
+        role=role,
+        content=content,
+        tool_calls=tool_calls,
+        meta=check_metadata(metadata),
+    )
+    session.add(message)
+    await session.commit()
+    await session.refresh(message)
+    return message
+
+
+async def _require_conversation(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID
+) -> None:
+    statement = select(col(Conversation.id)).where(
+        col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id
+    )
+    if (await session.exec(statement)).first() is None:
+        raise NotFoundError("conversation not found")
+
+
+async def list_messages(
+    session: AsyncSession,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    *,
+    limit: int | None = None,
+    before: int | None = None,
+    after: int | None = None,
+) -> list[Message]:
+    """A page of the conversation in seq order.
+
+    With `after`, the first `limit` messages after that seq; otherwise the last
+    `limit` messages (before `before`, when given).
+    """
+    await _require_conversation(session, user_id, conversation_id)
+    page_size = clamp_limit(limit)
+    statement = select(Message).where(
+        col(Message.conversation_id) == conversation_id, col(Message.user_id) == user_id
+    )
+    if before is not None:
+        statement = statement.where(col(Message.seq) < before)
+    if after is not None:
+        statement = statement.where(col(Message.seq) > after)
+        statement = statement.order_by(col(Message.seq).asc()).limit(page_size)
+        return list((await session.exec(statement)).all())
+    statement = statement.order_by(col(Message.seq).desc()).limit(page_size)
+    return list(reversed((await session.exec(statement)).all()))
+
+
+async def recent_history(
+    session: AsyncSession,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    *,
+    max_messages: int | None = None,
+    max_chars: int | None = None,
+) -> list[Message]:
+    """The latest messages for an agent, oldest first, within a count and a budget of
+    characters (the newest message is always included)."""
+    settings = get_settings()
+    max_messages = max_messages or settings.history_max_messages
+    max_chars = max_chars or settings.history_max_chars
+    await _require_conversation(session, user_id, conversation_id)
+    statement = (
+        select(Message)
+        .where(col(Message.conversation_id) == conversation_id, col(Message.user_id) == user_id)
+        .order_by(col(Message.seq).desc())
+        .limit(max_messages)
+    )
+    kept: list[Message] = []
+    used = 0
+    for message in (await session.exec(statement)).all():
+        used += len(message.content)
+        if kept and used > max_chars:
+            break
+        kept.append(message)
+    kept.reverse()
+    return kept

@@ -1,0 +1,263 @@
+"""Tasks: create, find, list, change, complete and delete one user's todo items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, case, delete, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.errors import InvalidInputError, NotFoundError
+from todochat.models import Task, TaskPriority, TaskStatus, User
+from todochat.services.limits import check_metadata, clamp_limit, clean_description, clean_title
+from todochat.services.pagination import (
+    Page,
+    SortKey,
+    after_cursor,
+    decode_cursor,
+    encode_cursor,
+    order_by,
+)
+
+# "open" is everything still to do: pending or in progress.
+StatusFilter = TaskStatus | Literal["all", "open"]
+TaskSort = Literal["created", "-created", "due", "priority"]
+TASK_SORTS: tuple[TaskSort, ...] = ("created", "-created", "due", "priority")
+
+_PRIORITY_RANK = {
+    TaskPriority.URGENT: 0,
+    TaskPriority.HIGH: 1,
+    TaskPriority.MEDIUM: 2,
+    TaskPriority.LOW: 3,
+}
+
+
+class TaskChanges(BaseModel):
+    """A partial update: only the fields that were set are changed."""
+
+    title: str | None = None
+    description: str | None = None
+    status: TaskStatus | None = None
+    priority: TaskPriority | None = None
+    due_at: datetime | None = None
+    metadata: dict[str, Any] | None = None
+
+
+async def allocate_task_number(session: AsyncSession, user_id: str) -> int:
+    """The user's next task number, taken from users.task_seq in one statement.
+
+    The UPDATE locks the user's row until the transaction ends, so concurrent
+    creations get consecutive numbers, and a number is never handed out twice.
+    """
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(task_seq=col(User.task_seq) + 1, updated_at=col(User.updated_at))
+        .returning(col(User.task_seq))
+        .execution_options(synchronize_session=False)
+    )
+    number = (await session.exec(statement)).scalar_one_or_none()
+    if number is None:
+        raise NotFoundError("user not found")
+    return int(number)
+
+
+async def create_task(
+    session: AsyncSession,
+    user_id: str,
+    *,
+    title: str,
+    description: str | None = None,
+    priority: TaskPriority = TaskPriority.MEDIUM,
+    due_at: datetime | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Task:
+    """A new pending task with the user's next number."""
+    task = Task(
+        user_id=user_id,
+        number=0,
+        title=clean_title(title),
+        description=clean_description(description),
+        priority=TaskPriority(priority),
+        due_at=_aware(due_at, "due_at"),
+        meta=check_metadata(metadata),
+    )
+    task.number = await allocate_task_number(session, user_id)
+    session.add(task)
+    await session.commit()
+    await session.refresh(task)
+    return task
+
+
+async def get_task(session: AsyncSession, user_id: str, number: int) -> Task:
+    """The user's task with this number; NotFoundError for a missing or foreign one."""
+    statement = select(Task).where(col(Task.user_id) == user_id, col(Task.number) == number)
+    task = (await session.exec(statement)).first()
+    if task is None:
+        raise NotFoundError(f"task {number} not found")
+    return task
+
+
+@dataclass(frozen=True)
+class _Ordering:
+    keys: list[SortKey]
+    key_of: Callable[[Task], list[Any]]
+
+
+def _priority_rank() -> ColumnElement[int]:
+    return case(
+        {priority.value: rank for priority, rank in _PRIORITY_RANK.items()},
+        value=col(Task.priority),
+        else_=len(_PRIORITY_RANK),
+    )
+
+
+def _ordering(sort: TaskSort) -> _Ordering:
+    number = col(Task.number)
+    if sort == "created":
+        return _Ordering([SortKey(number, "int")], lambda t: [t.number])
+    if sort == "-created":
+        return _Ordering([SortKey(number, "int", descending=True)], lambda t: [t.number])
+    if sort == "due":
+        due = col(Task.due_at)
+        # Tasks without a due date come last: group them apart before comparing dates.
+        no_due = case((due.is_(None), 1), else_=0)
+        return _Ordering(
+            [SortKey(no_due, "int"), SortKey(due, "datetime"), SortKey(number, "int")],
+            lambda t: [1 if t.due_at is None else 0, t.due_at, t.number],
+        )
+    if sort == "priority":
+        return _Ordering(
+            [SortKey(_priority_rank(), "int"), SortKey(number, "int")],
+            lambda t: [_PRIORITY_RANK[TaskPriority(t.priority)], t.number],
+        )
+    raise InvalidInputError(f"sort must be one of {', '.join(TASK_SORTS)}", "sort")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_tasks(
+    session: AsyncSession,
+    user_id: str,
+    *,
+    status: StatusFilter = "all",
+    priority: TaskPriority | None = None,
+    query: str | None = None,
+    due_before: datetime | None = None,
+    due_after: datetime | None = None,
+    sort: TaskSort = "created",
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[Task]:
+    """One page of the user's tasks matching every filter given."""
+    ordering = _ordering(sort)
+    page_size = clamp_limit(limit)
+    statement = select(Task).where(col(Task.user_id) == user_id)
+    if status == "open":
+        statement = statement.where(
+            col(Task.status).in_([TaskStatus.PENDING, TaskStatus.IN_PROGRESS])
+        )
+    elif status != "all":
+        statement = statement.where(col(Task.status) == _status(status))
+    if priority is not None:
+        statement = statement.where(col(Task.priority) == TaskPriority(priority))
+    if query and query.strip():
+        pattern = f"%{_escape_like(query.strip())}%"
+        statement = statement.where(
+            or_(
+                col(Task.title).ilike(pattern, escape="\\"),
+                col(Task.description).ilike(pattern, escape="\\"),
+            )
+        )
+    if due_before is not None:
+        statement = statement.where(col(Task.due_at) < _aware(due_before, "due_before"))
+    if due_after is not None:
+        statement = statement.where(col(Task.due_at) > _aware(due_after, "due_after"))
+    if cursor:
+        values = decode_cursor(cursor, sort, ordering.keys)
+        statement = statement.where(after_cursor(ordering.keys, values))
+    statement = statement.order_by(*order_by(ordering.keys)).limit(page_size + 1)
+
+    rows = list((await session.exec(statement)).all())
+    items = rows[:page_size]
+    next_cursor = encode_cursor(sort, ordering.key_of(items[-1])) if len(rows) > page_size else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def update_task(
+    session: AsyncSession, user_id: str, number: int, changes: TaskChanges
+) -> Task:
+    """Apply the fields set in `changes`; completed_at follows the status."""
+    task = await get_task(session, user_id, number)
+    given = changes.model_fields_set
+    if "title" in given:
+        if changes.title is None:
+            raise InvalidInputError("title must not be empty", "title")
+        task.title = clean_title(changes.title)
+    if "description" in given:
+        task.description = clean_description(changes.description)
+    if "priority" in given:
+        if changes.priority is None:
+            raise InvalidInputError("priority must be one of low, medium, high, urgent", "priority")
+        task.priority = TaskPriority(changes.priority)
+    if "due_at" in given:
+        task.due_at = _aware(changes.due_at, "due_at")
+    if "metadata" in given:
+        task.meta = check_metadata(changes.metadata)
+    if "status" in given:
+        if changes.status is None:
+            raise InvalidInputError("status must not be empty", "status")
+        _set_status(task, _status(changes.status))
+    session.add(task)
+    await session.commit()
+    await session.refresh(task)
+    return task
+
+
+async def set_task_completed(
+    session: AsyncSession, user_id: str, number: int, completed: bool
+) -> Task:
+    """Mark the task completed, or reopen it (back to pending)."""
+    task = await get_task(session, user_id, number)
+    if task.completed != completed:
+        _set_status(task, TaskStatus.COMPLETED if completed else TaskStatus.PENDING)
+        session.add(task)
+        await session.commit()
+        await session.refresh(task)
+    return task
+
+
+async def delete_task(session: AsyncSession, user_id: str, number: int) -> Task:
+    """Delete the task; returns it as it was. Its number is never reused."""
+    task = await get_task(session, user_id, number)
+    await session.exec(delete(Task).where(col(Task.id) == task.id, col(Task.user_id) == user_id))
+    await session.commit()
+    return task
+
+
+def _set_status(task: Task, status: TaskStatus) -> None:
+    if status == task.status:
+        return
+    task.status = status
+    task.completed_at = datetime.now(UTC) if status == TaskStatus.COMPLETED else None
+
+
+def _status(value: str) -> TaskStatus:
+    try:
+        return TaskStatus(value)
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in TaskStatus)
+        raise InvalidInputError(f"status must be one of {allowed}", "status") from exc
+
+
+def _aware(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise InvalidInputError(f"{field} must include a time zone", field)
+    return value

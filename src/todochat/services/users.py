@@ -1,0 +1,141 @@
+"""Users: sign-up records, external identities, profiles."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.errors import ConflictError, InvalidInputError, NotFoundError
+from todochat.models import User
+from todochat.models.user import EMAIL_MAX_LENGTH, USER_ID_MAX_LENGTH
+
+_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NAME_MAX_LENGTH = 100
+
+
+def normalize_email(email: str) -> str:
+    """The email trimmed and lower-cased; InvalidInputError if it is not an address."""
+    cleaned = email.strip().lower()
+    if len(cleaned) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.match(cleaned):
+        raise InvalidInputError("email is not a valid address", "email")
+    return cleaned
+
+
+def validate_timezone(name: str) -> str:
+    """`name` if it is an IANA time zone ("Europe/Paris"); InvalidInputError otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInputError(f"unknown time zone '{name}'", "timezone") from exc
+    return name
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if len(cleaned) > NAME_MAX_LENGTH:
+        raise InvalidInputError(f"name must be at most {NAME_MAX_LENGTH} characters", "name")
+    return cleaned
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    password_hash: str | None,
+    name: str = "",
+    timezone: str = "UTC",
+) -> User:
+    """A new local account with a fresh UUID; ConflictError if the email is taken."""
+    user = User(
+        id=str(uuid.uuid4()),
+        email=normalize_email(email),
+        password_hash=password_hash,
+        name=_clean_name(name),
+        timezone=validate_timezone(timezone),
+    )
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise ConflictError("an account with this email already exists") from exc
+    return user
+
+
+async def get_user(session: AsyncSession, user_id: str) -> User:
+    """The user with this id; NotFoundError if there is none."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("user not found")
+    return user
+
+
+async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
+    """The user with this email (any case), or None."""
+    cleaned = email.strip().lower()
+    result = await session.exec(select(User).where(col(User.email) == cleaned))
+    return result.first()
+
+
+async def provision_external_user(
+    session: AsyncSession, user_id: str, *, email: str | None = None, name: str = ""
+) -> User:
+    """The user for an external identity (the token's `sub`), created on first sight.
+
+    The email claim is kept when present and not already used by another account.
+    """
+    if not user_id or len(user_id) > USER_ID_MAX_LENGTH:
+        raise InvalidInputError(
+            f"external user id must be 1 to {USER_ID_MAX_LENGTH} characters", "sub"
+        )
+    existing = await session.get(User, user_id)
+    if existing is not None:
+        return existing
+    clean_email: str | None = None
+    if email:
+        try:
+            clean_email = normalize_email(email)
+        except InvalidInputError:
+            clean_email = None
+        if clean_email and await find_user_by_email(session, clean_email) is not None:
+            clean_email = None
+    user = User(id=user_id, email=clean_email, password_hash=None, name=_clean_name(name)[:100])
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError:
+        # Another request provisioned the same identity first: use theirs.
+        await session.rollback()
+        return await get_user(session, user_id)
+    return user
+
+
+async def update_profile(
+    session: AsyncSession,
+    user_id: str,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+) -> User:
+    """Change the user's own name and/or time zone."""
+    user = await get_user(session, user_id)
+    if name is not None:
+        user.name = _clean_name(name)
+    if timezone is not None:
+        user.timezone = validate_timezone(timezone)
+    session.add(user)
+    await session.commit()
+    await session.refresh(user)
+    return user
+
+
+async def delete_user(session: AsyncSession, user_id: str) -> None:
+    """Delete the user and, by cascade, everything they own."""
+    user = await get_user(session, user_id)
+    await session.delete(user)
+    await session.commit()
