@@ -40,6 +40,37 @@ def _with_engine(action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
         raise typer.Exit(1) from exc
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+) -> None:
+    """Serve the API, chat, MCP endpoint and web page (migrating the database first)."""
+    import uvicorn
+
+    from todochat.logs import configure_logging
+    from todochat.security.tokens import SecretConfigurationError, resolve_jwt_secret
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        resolve_jwt_secret(settings)
+    except (SecretConfigurationError, DatabaseURLError) as exc:
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from exc
+    uvicorn.run(
+        "todochat.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",

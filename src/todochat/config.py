@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./todochat.db"
@@ -45,6 +45,38 @@ class Settings(BaseSettings):
     # How much history an agent sees.
     history_max_messages: int = Field(default=20, ge=1)
     history_max_chars: int = Field(default=12_000, ge=1)
+
+    # Serving.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    auto_migrate: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    log_level: str = "INFO"
+
+    # Tokens this server issues (HS256). Unset on SQLite: a random secret is kept in
+    # a file beside the database; unset on PostgreSQL: the server refuses to start.
+    jwt_secret: SecretStr | None = None
+    jwt_issuer: str = "todochat"
+    jwt_audience: str = "todochat"
+    access_token_minutes: int = Field(default=24 * 60, ge=1)
+    password_min_length: int = Field(default=8, ge=6)
+
+    # Tokens from an external identity provider (Better Auth's JWT plugin, any OIDC
+    # issuer): verified against a JWKS URL or a shared secret.
+    auth_jwks_url: str | None = None
+    auth_shared_secret: SecretStr | None = None
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    auth_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "EdDSA"])
+    auth_jwks_cache_seconds: int = Field(default=300, ge=1)
+    auth_leeway_seconds: int = Field(default=30, ge=0)
+
+    # Rate limits (per process), as attempts per window.
+    login_attempts_per_account: int = Field(default=10, ge=1)
+    login_attempts_per_address: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
 
     # Pagination.
     page_default_limit: int = Field(default=50, ge=1)

@@ -37,3 +37,25 @@ class ConflictError(TodochatError):
     """The change collides with existing data (a taken email, for instance)."""
 
     code = "conflict"
+
+
+class AuthenticationError(TodochatError):
+    """No credentials, or credentials that prove nothing."""
+
+    code = "unauthorized"
+
+
+class ForbiddenError(TodochatError):
+    """Authenticated, but acting for someone else."""
+
+    code = "forbidden"
+
+
+class RateLimitedError(TodochatError):
+    """Too many attempts; `retry_after` says when to try again, in seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after

@@ -1,0 +1,74 @@
+"""The app factory: one FastAPI app serving the REST API (and, later, chat and MCP)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from todochat import __version__, migrate
+from todochat.api import auth, conversations, health, tasks
+from todochat.api.auth import LoginLimits
+from todochat.api.errors import install_error_handlers
+from todochat.api.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
+from todochat.config import Settings, get_settings
+from todochat.db import Database
+from todochat.security.tokens import TokenService, resolve_jwt_secret
+
+logger = logging.getLogger("todochat")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A ready-to-serve app. Fails fast on a configuration that cannot work."""
+    settings = settings or get_settings()
+    secret = resolve_jwt_secret(settings)
+    if settings.jwt_secret is None:
+        logger.warning(
+            "TODOCHAT_JWT_SECRET is not set: using a generated secret kept beside the "
+            "SQLite database (set it for production)"
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings)
+        try:
+            if settings.auto_migrate:
+                await migrate.upgrade(database.engine)
+            app.state.db = database
+            yield
+        finally:
+            await database.dispose()
+
+    app = FastAPI(
+        title="todochat",
+        version=__version__,
+        summary="Manage your todo list by chatting with an AI assistant.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.tokens = TokenService(settings, secret)
+    app.state.login_limits = LoginLimits(
+        settings.login_attempts_per_account,
+        settings.login_attempts_per_address,
+        settings.login_window_seconds,
+    )
+
+    install_error_handlers(app)
+    for router in (health.router, auth.router, tasks.router, conversations.router):
+        app.include_router(router)
+
+    # Added last = outermost: every response, errors included, gets a request id.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware)
+    return app

@@ -1,0 +1,131 @@
+"""Accounts and tokens: register, log in, who am I."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
+
+from todochat.api.deps import CurrentUser, SessionDep, TokensDep
+from todochat.api.schemas import ERROR_RESPONSES
+from todochat.models import User
+from todochat.ratelimit import SlidingWindowLimiter
+from todochat.services import auth, users
+
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str | None
+    name: str
+    timezone: str
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            timezone=user.timezone,
+            created_at=user.created_at,
+        )
+
+
+class RegisterIn(BaseModel):
+    email: str = Field(max_length=320, examples=["ada@example.com"])
+    password: str = Field(max_length=256)
+    name: str = Field(default="", max_length=100)
+    timezone: str = Field(default="UTC", max_length=64, examples=["Europe/Paris"])
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=256)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
+    expires_in: int
+    user: UserOut
+
+
+class ProfileIn(BaseModel):
+    name: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+
+
+class LoginLimits:
+    """Attempts per account and per client address."""
+
+    def __init__(self, per_account: int, per_address: int, window: float) -> None:
+        self.per_account = SlidingWindowLimiter(per_account, window)
+        self.per_address = SlidingWindowLimiter(per_address, window)
+
+    def check(self, email: str, address: str) -> None:
+        message = "too many login attempts, try again later"
+        self.per_address.hit(address, message)
+        self.per_account.hit(email.strip().lower(), message)
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _token_for(user: User, tokens: TokensDep) -> TokenOut:
+    token, lifetime = tokens.issue(user.id)
+    return TokenOut(access_token=token, expires_in=lifetime, user=UserOut.of(user))
+
+
+async def _login(request: Request, session: SessionDep, email: str, password: str) -> User:
+    limits: LoginLimits = request.app.state.login_limits
+    limits.check(email, _client_address(request))
+    return await auth.authenticate(session, email=email, password=password)
+
+
+@router.post("/register", status_code=201, responses={409: ERROR_RESPONSES[422]})
+async def register(body: RegisterIn, session: SessionDep, tokens: TokensDep) -> TokenOut:
+    """Create an account and return an access token for it."""
+    user = await auth.register(
+        session, email=body.email, password=body.password, name=body.name, timezone=body.timezone
+    )
+    return _token_for(user, tokens)
+
+
+@router.post("/login", responses={429: ERROR_RESPONSES[422]})
+async def login(
+    body: LoginIn, request: Request, session: SessionDep, tokens: TokensDep
+) -> TokenOut:
+    """Exchange email and password for an access token."""
+    user = await _login(request, session, body.email, body.password)
+    return _token_for(user, tokens)
+
+
+@router.post("/token", responses={429: ERROR_RESPONSES[422]})
+async def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+    tokens: TokensDep,
+) -> TokenOut:
+    """The OAuth2 password flow (the email goes in `username`), for /docs."""
+    user = await _login(request, session, form.username, form.password)
+    return _token_for(user, tokens)
+
+
+@router.get("/me")
+async def me(user: CurrentUser) -> UserOut:
+    """The authenticated user."""
+    return UserOut.of(user)
+
+
+@router.patch("/me")
+async def update_me(body: ProfileIn, user: CurrentUser, session: SessionDep) -> UserOut:
+    """Change your name or time zone (which decides what "today" means)."""
+    updated = await users.update_profile(session, user.id, name=body.name, timezone=body.timezone)
+    return UserOut.of(updated)

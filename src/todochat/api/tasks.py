@@ -1,0 +1,203 @@
+"""Tasks over HTTP. A task is known by its number (`id` in JSON and paths)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Path, Query, Response
+from pydantic import AliasChoices, BaseModel, Field
+
+from todochat.api.deps import PathUser, SessionDep
+from todochat.api.schemas import ERROR_RESPONSES, PageOut
+from todochat.models import Task, TaskPriority, TaskStatus, User
+from todochat.services import tasks
+from todochat.services.dates import in_timezone, parse_iso_due
+from todochat.services.tasks import TASK_SORTS, TaskChanges, TaskSort
+
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
+
+TaskNumber = Annotated[int, Path(alias="id", ge=1, le=2**31 - 1, description="The task number.")]
+StatusQuery = Literal["all", "open", "pending", "in_progress", "completed", "archived"]
+_DUE_HELP = "ISO date (end of that day in your time zone) or datetime; null clears it."
+
+
+class TaskOut(BaseModel):
+    """A task. `completed` mirrors `status == "completed"`."""
+
+    id: int = Field(description="The task number: 1, 2, 3 … per user.")
+    title: str
+    description: str | None
+    status: TaskStatus
+    completed: bool
+    priority: TaskPriority
+    due_at: datetime | None
+    completed_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, task: Task, user: User) -> TaskOut:
+        """The task with its times shown in the user's time zone."""
+        zone = user.timezone
+        return cls(
+            id=task.number,
+            title=task.title,
+            description=task.description,
+            status=task.status,
+            completed=task.completed,
+            priority=task.priority,
+            due_at=in_timezone(task.due_at, zone),
+            completed_at=in_timezone(task.completed_at, zone),
+            created_at=in_timezone(task.created_at, zone),
+            updated_at=in_timezone(task.updated_at, zone),
+        )
+
+
+class TaskCreate(BaseModel):
+    title: str = Field(max_length=1000, examples=["Buy groceries"])
+    description: str | None = Field(default=None, max_length=10_000)
+    priority: TaskPriority = TaskPriority.MEDIUM
+    due_at: str | None = Field(
+        default=None,
+        max_length=64,
+        validation_alias=AliasChoices("due_at", "due_date"),
+        description=_DUE_HELP,
+    )
+
+
+class TaskReplace(TaskCreate):
+    """The task's content: omitted description, priority and due date return to their
+    defaults; status changes only when `status` or `completed` is sent."""
+
+    status: TaskStatus | None = None
+    completed: bool | None = Field(default=None, description="Shortcut for status.")
+
+
+class TaskPatch(BaseModel):
+    """Only the fields sent are changed."""
+
+    title: str | None = Field(default=None, max_length=1000)
+    description: str | None = Field(default=None, max_length=10_000)
+    status: TaskStatus | None = None
+    completed: bool | None = Field(default=None, description="Shortcut for status.")
+    priority: TaskPriority | None = None
+    due_at: str | None = Field(
+        default=None,
+        max_length=64,
+        validation_alias=AliasChoices("due_at", "due_date"),
+        description=_DUE_HELP,
+    )
+
+
+class CompletionIn(BaseModel):
+    completed: bool | None = Field(default=None, description="Omit to toggle.")
+
+
+def _due(value: str | None, user: User) -> datetime | None:
+    return parse_iso_due(value, user.timezone) if value is not None else None
+
+
+def _changes(body: TaskPatch | TaskReplace, user: User, fields: set[str]) -> TaskChanges:
+    values: dict[str, object] = {}
+    for field in fields & {"title", "description", "priority", "status"}:
+        values[field] = getattr(body, field)
+    if "due_at" in fields:
+        values["due_at"] = _due(body.due_at, user)
+    if "completed" in fields and body.completed is not None and "status" not in fields:
+        values["status"] = TaskStatus.COMPLETED if body.completed else TaskStatus.PENDING
+    return TaskChanges.model_validate(values)
+
+
+@router.get("")
+async def list_tasks(
+    user: PathUser,
+    session: SessionDep,
+    status: StatusQuery = "all",
+    priority: TaskPriority | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words in title or description.")
+    ] = None,
+    due_before: Annotated[str | None, Query(max_length=64)] = None,
+    due_after: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[TaskSort, Query(description=f"One of {', '.join(TASK_SORTS)}.")] = "created",
+    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> PageOut[TaskOut]:
+    """Your tasks, filtered, sorted, a page at a time."""
+    page = await tasks.list_tasks(
+        session,
+        user.id,
+        status=status if status in ("all", "open") else TaskStatus(status),
+        priority=priority,
+        query=q,
+        due_before=_due(due_before, user),
+        due_after=_due(due_after, user),
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+    return PageOut(items=[TaskOut.of(t, user) for t in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("", status_code=201)
+async def create_task(body: TaskCreate, user: PathUser, session: SessionDep) -> TaskOut:
+    """Add a task; it gets your next number."""
+    task = await tasks.create_task(
+        session,
+        user.id,
+        title=body.title,
+        description=body.description,
+        priority=body.priority,
+        due_at=_due(body.due_at, user),
+    )
+    return TaskOut.of(task, user)
+
+
+@router.get("/{id}")
+async def get_task(number: TaskNumber, user: PathUser, session: SessionDep) -> TaskOut:
+    """One task."""
+    return TaskOut.of(await tasks.get_task(session, user.id, number), user)
+
+
+@router.put("/{id}")
+async def replace_task(
+    number: TaskNumber, body: TaskReplace, user: PathUser, session: SessionDep
+) -> TaskOut:
+    """Replace the content of a task."""
+    fields = {"title", "description", "priority", "due_at"}
+    fields |= body.model_fields_set & {"status", "completed"}
+    task = await tasks.update_task(session, user.id, number, _changes(body, user, fields))
+    return TaskOut.of(task, user)
+
+
+@router.patch("/{id}")
+async def patch_task(
+    number: TaskNumber, body: TaskPatch, user: PathUser, session: SessionDep
+) -> TaskOut:
+    """Change some fields of a task."""
+    changes = _changes(body, user, set(body.model_fields_set))
+    task = await tasks.update_task(session, user.id, number, changes)
+    return TaskOut.of(task, user)
+
+
+@router.delete("/{id}", status_code=204)
+async def delete_task(number: TaskNumber, user: PathUser, session: SessionDep) -> Response:
+    """Delete a task. Its number is not reused."""
+    await tasks.delete_task(session, user.id, number)
+    return Response(status_code=204)
+
+
+@router.patch("/{id}/complete")
+async def toggle_completion(
+    number: TaskNumber,
+    user: PathUser,
+    session: SessionDep,
+    body: Annotated[CompletionIn | None, Body()] = None,
+) -> TaskOut:
+    """Toggle completion, or set it with `{"completed": true|false}`."""
+    wanted = body.completed if body is not None else None
+    if wanted is None:
+        wanted = not (await tasks.get_task(session, user.id, number)).completed
+    task = await tasks.set_task_completed(session, user.id, number, wanted)
+    return TaskOut.of(task, user)

@@ -1,0 +1,1 @@
+"""Passwords and tokens: cryptography with no database and no HTTP."""

@@ -1,0 +1,189 @@
+"""Access tokens: the server's own HS256 JWTs and an external provider's tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+from jwt import PyJWKClient
+
+from todochat.config import Settings
+from todochat.db import normalize_database_url
+
+LOCAL_ALGORITHM = "HS256"
+_ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"}
+
+
+class InvalidTokenError(Exception):
+    """The token cannot be trusted. The message says why, without echoing the token."""
+
+
+class SecretConfigurationError(RuntimeError):
+    """The server has no usable signing secret."""
+
+
+@dataclass(frozen=True)
+class TokenIdentity:
+    """Who a verified token speaks for."""
+
+    subject: str
+    external: bool
+    email: str | None = None
+    name: str | None = None
+
+
+def resolve_jwt_secret(settings: Settings) -> str:
+    """The HS256 secret: from settings, or (SQLite only) a generated one kept on disk.
+
+    Raises SecretConfigurationError on PostgreSQL without TODOCHAT_JWT_SECRET: several
+    processes must share one secret, and only the operator can give them one.
+    """
+    if settings.jwt_secret is not None:
+        secret = settings.jwt_secret.get_secret_value()
+        if len(secret) < 32:
+            raise SecretConfigurationError("TODOCHAT_JWT_SECRET must be at least 32 characters")
+        return secret
+    target = normalize_database_url(settings.database_url)
+    if not target.is_sqlite:
+        raise SecretConfigurationError(
+            "TODOCHAT_JWT_SECRET is required with PostgreSQL: every server process must "
+            "sign and verify tokens with the same secret (generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    return _secret_beside_database(target.url.database)
+
+
+def secret_file_for(database: str | None) -> Path:
+    """Where the generated secret of a SQLite database lives."""
+    if not database or database == ":memory:":
+        return Path("todochat.secret")
+    return Path(f"{database}.secret")
+
+
+def _secret_beside_database(database: str | None) -> str:
+    path = secret_file_for(database)
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the secret.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class TokenService:
+    """Issues the server's own tokens and verifies both kinds."""
+
+    def __init__(self, settings: Settings, secret: str) -> None:
+        self.settings = settings
+        self._secret = secret
+        self._jwks_client = (
+            PyJWKClient(
+                settings.auth_jwks_url,
+                cache_jwk_set=True,
+                lifespan=settings.auth_jwks_cache_seconds,
+                timeout=10,
+            )
+            if settings.auth_jwks_url
+            else None
+        )
+
+    @property
+    def external_enabled(self) -> bool:
+        return self._jwks_client is not None or self.settings.auth_shared_secret is not None
+
+    def issue(self, user_id: str) -> tuple[str, int]:
+        """A signed access token for the user, and its lifetime in seconds."""
+        lifetime = self.settings.access_token_minutes * 60
+        now = datetime.now(UTC)
+        claims = {
+            "sub": user_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + timedelta(seconds=lifetime),
+            "iss": self.settings.jwt_issuer,
+            "aud": self.settings.jwt_audience,
+        }
+        return jwt.encode(claims, self._secret, algorithm=LOCAL_ALGORITHM), lifetime
+
+    async def verify(self, token: str) -> TokenIdentity:
+        """The identity a token proves; InvalidTokenError if it proves nothing."""
+        try:
+            header = jwt.get_unverified_header(token)
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise InvalidTokenError("malformed token") from exc
+        algorithm = header.get("alg")
+        issuer = unverified.get("iss")
+        if issuer == self.settings.jwt_issuer:
+            claims = self._decode(token, self._secret, [LOCAL_ALGORITHM], self.settings)
+            return TokenIdentity(subject=str(claims["sub"]), external=False)
+        if self.external_enabled and issuer == self.settings.auth_issuer:
+            claims = await self._verify_external(token, algorithm)
+            email = claims.get("email")
+            name = claims.get("name")
+            return TokenIdentity(
+                subject=str(claims["sub"]),
+                external=True,
+                email=email if isinstance(email, str) else None,
+                name=name if isinstance(name, str) else None,
+            )
+        raise InvalidTokenError("token issuer is not trusted")
+
+    async def _verify_external(self, token: str, algorithm: Any) -> dict[str, Any]:
+        settings = self.settings
+        if self._jwks_client is not None and algorithm in _ASYMMETRIC:
+            allowed = [a for a in settings.auth_algorithms if a in _ASYMMETRIC]
+            if algorithm not in allowed:
+                raise InvalidTokenError("token algorithm is not allowed")
+            try:
+                signing_key = await asyncio.to_thread(
+                    self._jwks_client.get_signing_key_from_jwt, token
+                )
+            except jwt.PyJWKClientError as exc:
+                raise InvalidTokenError("token signing key is unknown") from exc
+            return self._decode(token, signing_key, allowed, settings, external=True)
+        if settings.auth_shared_secret is not None and algorithm == LOCAL_ALGORITHM:
+            secret = settings.auth_shared_secret.get_secret_value()
+            return self._decode(token, secret, [LOCAL_ALGORITHM], settings, external=True)
+        # Covers `alg: none` and an HS256 token "signed" with a public key.
+        raise InvalidTokenError("token algorithm is not allowed")
+
+    @staticmethod
+    def _decode(
+        token: str, key: Any, algorithms: list[str], settings: Settings, external: bool = False
+    ) -> dict[str, Any]:
+        issuer = settings.auth_issuer if external else settings.jwt_issuer
+        audience = settings.auth_audience if external else settings.jwt_audience
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                issuer=issuer,
+                audience=audience,
+                leeway=settings.auth_leeway_seconds if external else 0,
+                options={"require": ["sub", "exp", "iat", "iss"], "verify_aud": bool(audience)},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidTokenError("token has expired") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise InvalidTokenError("token is not valid yet") from exc
+        except jwt.InvalidAudienceError as exc:
+            raise InvalidTokenError("token audience is wrong") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise InvalidTokenError("token issuer is wrong") from exc
+        except jwt.InvalidSignatureError as exc:
+            raise InvalidTokenError("token signature is invalid") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidTokenError("token is invalid") from exc
+        if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+            raise InvalidTokenError("token has no subject")
+        return claims

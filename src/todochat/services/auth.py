@@ -1,0 +1,72 @@
+"""Accounts: sign-up, sign-in, and turning a verified token into a user."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.config import get_settings
+from todochat.errors import AuthenticationError, InvalidInputError, NotFoundError
+from todochat.models import User
+from todochat.security.passwords import hash_password, verify_password
+from todochat.security.tokens import TokenIdentity
+from todochat.services import users
+
+PASSWORD_MAX_LENGTH = 256
+WRONG_CREDENTIALS = "email or password is incorrect"
+
+
+def check_password_strength(password: str) -> None:
+    """InvalidInputError unless the password has a sensible length."""
+    minimum = get_settings().password_min_length
+    if len(password) < minimum:
+        raise InvalidInputError(f"password must be at least {minimum} characters", "password")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise InvalidInputError(
+            f"password must be at most {PASSWORD_MAX_LENGTH} characters", "password"
+        )
+
+
+async def register(
+    session: AsyncSession, *, email: str, password: str, name: str = "", timezone: str = "UTC"
+) -> User:
+    """A new local account; ConflictError if the email is taken."""
+    users.normalize_email(email)
+    users.validate_timezone(timezone)
+    check_password_strength(password)
+    # argon2 is deliberately slow: keep it off the event loop.
+    password_hash = await asyncio.to_thread(hash_password, password)
+    return await users.create_user(
+        session, email=email, password_hash=password_hash, name=name, timezone=timezone
+    )
+
+
+async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
+    """The account these credentials open; the same AuthenticationError for an unknown
+    email and a wrong password."""
+    user = await users.find_user_by_email(session, email)
+    password_hash = user.password_hash if user is not None else None
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    matches = await asyncio.to_thread(verify_password, password_hash, password)
+    if user is None or not matches:
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    return user
+
+
+async def user_for_identity(session: AsyncSession, identity: TokenIdentity) -> User:
+    """The user a verified token speaks for; external identities are provisioned on
+    first sight. AuthenticationError for a deleted user."""
+    if not identity.external:
+        try:
+            return await users.get_user(session, identity.subject)
+        except NotFoundError as exc:
+            raise AuthenticationError("the token's user no longer exists") from exc
+    user = await users.provision_external_user(
+        session, identity.subject, email=identity.email, name=identity.name or ""
+    )
+    if user.password_hash is not None:
+        # A provider's `sub` must never take over a local password account.
+        raise AuthenticationError("token subject belongs to a local account")
+    return user
