@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./todochat.db"
@@ -18,6 +19,7 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         env_ignore_empty=True,
+        populate_by_name=True,
         extra="ignore",
     )
 
@@ -52,6 +54,11 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1)
     auto_migrate: bool = True
     cors_origins: list[str] = Field(default_factory=list)
+    # The address clients use to reach this server (advertised to MCP clients).
+    public_url: str = "http://127.0.0.1:8000"
+    # Host headers and origins accepted at /mcp besides localhost (DNS-rebinding guard).
+    mcp_allowed_hosts: list[str] = Field(default_factory=list)
+    mcp_allowed_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: str = "INFO"
 
@@ -77,6 +84,23 @@ class Settings(BaseSettings):
     login_attempts_per_account: int = Field(default=10, ge=1)
     login_attempts_per_address: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+
+    # The agent. "auto": the LLM agent when a model endpoint or key is configured,
+    # else the built-in one.
+    agent: Literal["auto", "builtin", "llm"] = "auto"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TODOCHAT_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=1, ge=0)
+    llm_max_turns: int = Field(default=8, ge=1)
+    # The SDK's tracing sends data to a hosted service: off unless asked for.
+    llm_tracing: bool = False
+
+    # Chat.
+    chat_requests_per_minute: int = Field(default=30, ge=1)
 
     # Pagination.
     page_default_limit: int = Field(default=50, ge=1)

@@ -1,4 +1,4 @@
-"""The app factory: one FastAPI app serving the REST API (and, later, chat and MCP)."""
+"""The app factory: one FastAPI app serving the REST API, chat, MCP and the web page."""
 
 from __future__ import annotations
 
@@ -8,14 +8,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import Route
 
 from todochat import __version__, migrate
-from todochat.api import auth, conversations, health, tasks
+from todochat.agent.chat import ChatFlow
+from todochat.agent.select import build_agent
+from todochat.api import auth, chat, conversations, health, tasks
 from todochat.api.auth import LoginLimits
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
 from todochat.config import Settings, get_settings
 from todochat.db import Database
+from todochat.mcp.server import build_mcp_server, mcp_http_app
+from todochat.ratelimit import SlidingWindowLimiter
 from todochat.security.tokens import TokenService, resolve_jwt_secret
 
 logger = logging.getLogger("todochat")
@@ -31,14 +36,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "SQLite database (set it for production)"
         )
 
+    # Creating the engine does not connect: the database is first reached at start-up.
+    database = Database(settings)
+    tokens = TokenService(settings, secret)
+    mcp_server = build_mcp_server(database, settings, tokens)
+    mcp_app = mcp_http_app(mcp_server, settings)
+
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(settings)
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             if settings.auto_migrate:
                 await migrate.upgrade(database.engine)
-            app.state.db = database
-            yield
+            async with mcp_server.session_manager.run():
+                yield
         finally:
             await database.dispose()
 
@@ -49,7 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.tokens = TokenService(settings, secret)
+    app.state.db = database
+    app.state.tokens = tokens
+    app.state.mcp_server = mcp_server
+    app.state.chat = ChatFlow(database, mcp_server, build_agent(settings), settings)
+    app.state.chat_limiter = SlidingWindowLimiter(settings.chat_requests_per_minute, 60)
     app.state.login_limits = LoginLimits(
         settings.login_attempts_per_account,
         settings.login_attempts_per_address,
@@ -57,8 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     install_error_handlers(app)
-    for router in (health.router, auth.router, tasks.router, conversations.router):
+    for router in (health.router, auth.router, tasks.router, conversations.router, chat.router):
         app.include_router(router)
+    # Exactly /mcp (a mount would answer /mcp with a redirect to /mcp/).
+    app.router.routes.append(Route("/mcp", endpoint=mcp_app, include_in_schema=False))
 
     # Added last = outermost: every response, errors included, gets a request id.
     if settings.cors_origins:

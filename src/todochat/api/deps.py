@@ -59,7 +59,11 @@ async def get_current_user(
         identity = await tokens.verify(token)
     except InvalidTokenError as exc:
         raise AuthenticationError(str(exc)) from exc
-    return await auth.user_for_identity(session, identity)
+    user = await auth.user_for_identity(session, identity)
+    # End the read transaction now: on SQLite every transaction holds the write lock,
+    # and the route may hand work to code with sessions of its own (chat, tools).
+    await session.commit()
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
+
+from dateparser.date import DateDataParser
 
 from todochat.errors import InvalidInputError
 
 END_OF_DAY = time(23, 59, 59)
+# What dateparser calls the precision of a parsed date: these name a clock time.
+_TIMED_PERIODS = {"time", "part_of_day"}
+_CLEARING_WORDS = {"none", "no", "never", "clear", "remove", "nothing", "null", "-"}
 
 
 def parse_iso_due(value: str, timezone: str, field: str = "due_at") -> datetime:
@@ -16,19 +21,94 @@ def parse_iso_due(value: str, timezone: str, field: str = "due_at") -> datetime:
     A date alone means the end of that day in the user's time zone; a datetime
     without an offset is read in the user's time zone too.
     """
+    parsed = _parse_iso(value, timezone)
+    if parsed is None:
+        raise InvalidInputError(
+            f"{field} must be an ISO date (2026-12-01) or datetime (2026-12-01T17:00)", field
+        )
+    return parsed
+
+
+def parse_due(
+    value: str, timezone: str, *, now: datetime | None = None, field: str = "due_date"
+) -> datetime:
+    """An ISO date/datetime or plain language ("tomorrow", "next friday 5pm",
+    "in 3 days") resolved in the user's time zone; a day without a time means the
+    end of that day."""
+    parsed = _parse_iso(value, timezone) or parse_natural_due(value, timezone, now=now)
+    if parsed is None:
+        raise InvalidInputError(
+            f"could not understand the date '{value.strip()[:60]}' "
+            "(try 'tomorrow', 'next friday 5pm' or 2026-12-01)",
+            field,
+        )
+    return parsed
+
+
+def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) -> datetime | None:
+    """A plain-language date in the user's time zone, or None if it is not one."""
+    zone = ZoneInfo(timezone)
+    local_now = (now or datetime.now(UTC)).astimezone(zone)
+    parser = DateDataParser(
+        languages=["en"],
+        settings={
+            "TIMEZONE": timezone,
+            "TO_TIMEZONE": timezone,
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            "RETURN_TIME_AS_PERIOD": True,
+        },
+    )
+    data = parser.get_date_data(text.strip())
+    if data.date_obj is None:
+        return None
+    moment: datetime = data.date_obj.astimezone(zone)
+    if data.period not in _TIMED_PERIODS:
+        moment = datetime.combine(moment.date(), END_OF_DAY, tzinfo=zone)
+    return moment
+
+
+def is_clearing(value: str) -> bool:
+    """Whether the user asks for no due date at all ("none", "clear")."""
+    return value.strip().lower() in _CLEARING_WORDS
+
+
+def _parse_iso(value: str, timezone: str) -> datetime | None:
     text = value.strip()
     zone = ZoneInfo(timezone)
     try:
         if len(text) == 10:
             return datetime.combine(date.fromisoformat(text), END_OF_DAY, tzinfo=zone)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"{field} must be an ISO date (2026-12-01) or datetime (2026-12-01T17:00)", field
-        ) from exc
+    except ValueError:
+        return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
 
 
 def in_timezone(value: datetime | None, timezone: str) -> datetime | None:
     """The instant shown in the user's time zone."""
     return value.astimezone(ZoneInfo(timezone)) if value is not None else None
+
+
+def describe_due(value: datetime | None, timezone: str, *, now: datetime | None = None) -> str:
+    """A short human form of a due date in the user's zone: "today", "tomorrow 17:00",
+    "Fri 27 Nov", "overdue since Mon 23 Nov"."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(timezone)
+    local = value.astimezone(zone)
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    delta = (local.date() - today).days
+    if delta == 0:
+        day = "today"
+    elif delta == 1:
+        day = "tomorrow"
+    elif delta == -1:
+        day = "yesterday"
+    else:
+        day = local.strftime("%a %d %b") + (f" {local.year}" if local.year != today.year else "")
+    with_time = day if local.time() == END_OF_DAY else f"{day} {local:%H:%M}"
+    if (now or datetime.now(UTC)) > value:
+        return f"overdue since {with_time}"
+    return with_time

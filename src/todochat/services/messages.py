@@ -15,7 +15,8 @@ from todochat.models import Conversation, Message, MessageRole, utcnow
 from todochat.services.limits import check_metadata, clamp_limit
 
 
-def _check_content(role: MessageRole, content: str) -> str:
+def check_content(role: MessageRole, content: str) -> str:
+    """The content if it fits the limits of its role; InvalidInputError otherwise."""
     settings = get_settings()
     if role in (MessageRole.USER, MessageRole.SYSTEM) and not content.strip():
         raise InvalidInputError("message must not be empty", "content")
@@ -53,7 +54,7 @@ async def append_message(
     The row lock it takes serialises concurrent appends to one conversation.
     """
     role = MessageRole(role)
-    content = _check_content(role, content)
+    content = check_content(role, content)
     values: dict[str, Any] = {
         "message_seq": col(Conversation.message_seq) + 1,
         "updated_at": utcnow(),

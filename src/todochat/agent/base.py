@@ -1,0 +1,90 @@
+"""The interface every agent implements, and what flows through it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from todochat.agent.toolbox import Toolbox, ToolCallRecord
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One stored message, as an agent sees it."""
+
+    role: str
+    content: str
+    tool_calls: list[dict[str, Any]] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgentRequest:
+    """One turn: who speaks, what they said, what was said before, and the tools."""
+
+    user_id: str
+    timezone: str
+    message: str
+    history: list[HistoryEntry]
+    tools: Toolbox
+
+
+@dataclass(frozen=True)
+class AgentReply:
+    """The agent's answer; `metadata` is stored with the assistant message."""
+
+    text: str
+    tool_calls: list[ToolCallRecord]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ToolCalled:
+    """Streamed when a tool call has finished."""
+
+    call: ToolCallRecord
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """Streamed as the answer's text arrives."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ReplyDone:
+    """The last event of a turn."""
+
+    reply: AgentReply
+
+
+AgentEvent = ToolCalled | TextDelta | ReplyDone
+
+
+class AgentError(Exception):
+    """The agent could not answer. `status` is the HTTP status a caller should see
+    (502 for a provider failure, 504 for a timeout)."""
+
+    def __init__(self, message: str, *, code: str = "agent_failed", status: int = 502) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+class Agent(Protocol):
+    """Answers a turn, streaming tool calls and text, ending with ReplyDone."""
+
+    name: str
+
+    def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]: ...
+
+
+async def respond(agent: Agent, request: AgentRequest) -> AgentReply:
+    """Run a turn to its end and return the reply."""
+    async for event in agent.stream(request):
+        if isinstance(event, ReplyDone):
+            return event.reply
+    raise AgentError("the agent ended without an answer")

@@ -1,0 +1,466 @@
+"""The built-in agent: deterministic, offline, no key.
+
+It matches the message against the phrasebook, resolves which task is meant (by
+number, by words of its title, or "it" from the conversation so far), calls the
+tools, and answers with a friendly confirmation. When a description fits several
+tasks it asks which one rather than guessing, and remembers the question in the
+reply's metadata so that "the second one" can answer it on the next turn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from todochat.agent import phrasebook as pb
+from todochat.agent.base import (
+    AgentEvent,
+    AgentReply,
+    AgentRequest,
+    HistoryEntry,
+    ReplyDone,
+    TextDelta,
+    ToolCalled,
+)
+from todochat.agent.phrasebook import Intent
+from todochat.agent.toolbox import ToolCallRecord
+from todochat.services.dates import describe_due, parse_natural_due
+
+_NUMBER_REF = re.compile(r"^(?:(?:task|todo|item|number|no\.?)\s*)?#?\s*(\d{1,9})$", re.IGNORECASE)
+# Typographic quotes (as phones type them) read as plain ones.
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_WORD = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    slots: dict[str, str]
+
+
+@dataclass
+class _Outcome:
+    """What a handler says, plus metadata to keep with the reply."""
+
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def normalize(message: str) -> str:
+    """One line, typographic quotes made plain, no trailing punctuation."""
+    text = " ".join(message.translate(_QUOTES).split())
+    return text.rstrip(" .!?;,")
+
+
+def understand(message: str) -> Understanding | None:
+    """The intent and slots of a message, or None if no phrasing fits."""
+    text = normalize(message)
+    for phrasing in pb.PHRASINGS:
+        match = phrasing.pattern.fullmatch(text)
+        if match:
+            slots = {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
+            return Understanding(phrasing.intent, {**slots, **phrasing.fixed})
+    return None
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"`":
+        return text[1:-1].strip()
+    return text
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "es", "s", "ing"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def title_matches(reference: str, title: str) -> bool:
+    """Whether every meaningful word of `reference` appears in `title`
+    (ignoring case and simple plural or -ing endings)."""
+    wanted = [_stem(w) for w in _words(reference) if w not in pb.REF_STOPWORDS]
+    if not wanted:
+        return False
+    have = {_stem(w) for w in _words(title)}
+    return all(any(h == w or (len(w) >= 4 and h.startswith(w)) for h in have) for w in wanted)
+
+
+def split_title(
+    text: str, timezone: str, now: datetime | None = None
+) -> tuple[str, str | None, datetime | None]:
+    """A new task's title, with its priority and due date taken out of it:
+    "buy milk tomorrow with high priority" → ("Buy milk", "high", tomorrow)."""
+    title = pb.TRAILING_LIST_WORDS.sub("", text.strip())
+    if len(title) >= 2 and title[0] in "'\"" and title[-1] == title[0]:
+        return _capitalized(title[1:-1].strip()), None, None
+    priority: str | None = None
+    for pattern, fixed in pb.TITLE_PRIORITY_PATTERNS:
+        match = pattern.search(title)
+        if match:
+            named = match.groupdict().get("p")
+            priority = fixed or pb.PRIORITY_WORDS.get((named or "").lower())
+            title = (title[: match.start()] + title[match.end() :]).strip(" ,;")
+            break
+    due: datetime | None = None
+    for lead in pb.DUE_LEADS.finditer(title):
+        candidate = title[lead.start() :]
+        if lead.start() == 0 or not pb.DATE_HINTS.search(candidate):
+            continue
+        parsed = parse_natural_due(pb.DUE_CONNECTORS.sub("", candidate), timezone, now=now)
+        if parsed is not None:
+            due = parsed
+            title = title[: lead.start()].rstrip(" ,;-")
+            break
+    return _capitalized(_unquote(title)), priority, due
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _quoted(title: str) -> str:
+    return f"“{title}”"
+
+
+class BuiltinAgent:
+    """The offline agent (see the module docstring)."""
+
+    name = "builtin"
+
+    async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
+        turn = _Turn(request)
+        outcome = await turn.answer()
+        for call in request.tools.calls:
+            yield ToolCalled(call)
+        # The whole answer is known at once; send it in word-sized pieces so that
+        # streaming clients behave exactly as with a model.
+        for piece in re.findall(r"\S+\s*|\s+", outcome.text):
+            yield TextDelta(piece)
+        yield ReplyDone(
+            AgentReply(
+                text=outcome.text, tool_calls=list(request.tools.calls), metadata=outcome.metadata
+            )
+        )
+
+
+@dataclass
+class _Resolved:
+    number: int | None = None
+    title: str = ""
+    outcome: _Outcome | None = None
+
+
+class _Turn:
+    """One turn of the built-in agent."""
+
+    def __init__(self, request: AgentRequest) -> None:
+        self.request = request
+        self.tools = request.tools
+        self.timezone = request.timezone
+        self._handlers: dict[Intent, Callable[[dict[str, str]], Awaitable[_Outcome]]] = {
+            Intent.ADD: self._add,
+            Intent.LIST: self._list,
+            Intent.COMPLETE: self._complete,
+            Intent.DELETE: self._delete,
+            Intent.RENAME: self._rename,
+            Intent.DESCRIBE: self._describe,
+            Intent.PRIORITIZE: self._prioritize,
+            Intent.RESCHEDULE: self._reschedule,
+        }
+
+    async def answer(self) -> _Outcome:
+        resumed = self._answer_to_question()
+        understood = resumed or understand(self.request.message)
+        if understood is None:
+            return _Outcome("I'm not sure what you mean. " + pb.HELP_TEXT)
+        if understood.intent == Intent.GREET:
+            return _Outcome(pb.GREETING)
+        if understood.intent == Intent.THANK:
+            return _Outcome(pb.THANKS_REPLY)
+        if understood.intent == Intent.HELP:
+            return _Outcome(pb.HELP_TEXT)
+        if understood.intent == Intent.BULK:
+            return _Outcome(pb.BULK_REPLY)
+        return await self._handlers[understood.intent](understood.slots)
+
+    # Follow-ups ---------------------------------------------------------------
+
+    def _last_assistant(self) -> HistoryEntry | None:
+        for entry in reversed(self.request.history):
+            if entry.role == "assistant":
+                return entry
+        return None
+
+    def _answer_to_question(self) -> Understanding | None:
+        """If the last reply asked "which one?", a number or "the second one" answers it."""
+        last = self._last_assistant()
+        awaiting = (last.metadata or {}).get("awaiting") if last else None
+        if not isinstance(awaiting, dict):
+            return None
+        candidates = [int(n) for n in awaiting.get("candidates", []) if isinstance(n, int)]
+        text = normalize(self.request.message).lower()
+        text = re.sub(r"^(?:the |number |#)", "", text)
+        text = re.sub(r"\s+(?:one|task)$", "", text)
+        chosen: int | None = None
+        if (match := _NUMBER_REF.match(text)) is not None:
+            number = int(match.group(1))
+            # A small number is a position in the list offered, unless it is a candidate.
+            if number in candidates:
+                chosen = number
+            elif 1 <= number <= len(candidates):
+                chosen = candidates[number - 1]
+        elif text in pb.ORDINALS and candidates:
+            position = pb.ORDINALS[text]
+            if position == -1 or position <= len(candidates):
+                chosen = candidates[position - 1 if position > 0 else -1]
+        if chosen is None:
+            return None
+        slots = {k: str(v) for k, v in dict(awaiting.get("slots", {})).items()}
+        slots["ref"] = f"task {chosen}"
+        try:
+            return Understanding(Intent(str(awaiting.get("intent"))), slots)
+        except ValueError:
+            return None
+
+    def _recent_calls(self) -> Iterator[dict[str, Any]]:
+        """Tool calls of this turn, then of earlier turns, newest first."""
+        for record in reversed(self.tools.calls):
+            yield record.as_json()
+        for entry in reversed(self.request.history):
+            yield from reversed(entry.tool_calls or [])
+
+    def _last_task_number(self) -> int | None:
+        """The task the conversation was last about, from the stored tool calls."""
+        for call in self._recent_calls():
+            result = call.get("result")
+            if call.get("name") == "delete_task":
+                continue
+            if isinstance(result, dict) and isinstance(result.get("task_id"), int):
+                return int(result["task_id"])
+            if isinstance(result, list) and len(result) == 1 and isinstance(result[0], dict):
+                number = result[0].get("id")
+                if isinstance(number, int):
+                    return number
+        return None
+
+    # Which task ---------------------------------------------------------------
+
+    async def _resolve(self, slots: dict[str, str], intent: Intent) -> _Resolved:
+        reference = _unquote(slots.get("ref", ""))
+        lowered = reference.lower().strip()
+        if (match := _NUMBER_REF.match(lowered)) is not None:
+            return _Resolved(number=int(match.group(1)))
+        if lowered in pb.BACK_REFERENCES:
+            number = self._last_task_number()
+            if number is None:
+                return _Resolved(
+                    outcome=_Outcome("Which task do you mean? Tell me its number or its title.")
+                )
+            return _Resolved(number=number)
+        listing = await self.tools.call("list_tasks", {"status": "all", "limit": 200})
+        if not listing.ok or not isinstance(listing.result, list):
+            return _Resolved(outcome=_Outcome(f"I couldn't look up your tasks: {listing.error}"))
+        tasks = [t for t in listing.result if isinstance(t, dict)]
+        matches = [t for t in tasks if title_matches(reference, str(t.get("title", "")))]
+        if intent != Intent.DELETE:
+            # "the groceries task is done" means the open one, not last week's.
+            open_matches = [t for t in matches if not t.get("completed")]
+            matches = open_matches or matches
+        if not matches:
+            return _Resolved(
+                outcome=_Outcome(
+                    f"I couldn't find a task matching {_quoted(reference)}. "
+                    "Say “show my tasks” to see them with their numbers."
+                )
+            )
+        if len(matches) > 1:
+            options = ", ".join(f"#{t['id']} {_quoted(str(t['title']))}" for t in matches[:8])
+            return _Resolved(
+                outcome=_Outcome(
+                    f"More than one task matches {_quoted(reference)}: {options}. "
+                    "Which one do you mean? Tell me the number.",
+                    metadata={
+                        "awaiting": {
+                            "intent": intent.value,
+                            "candidates": [int(t["id"]) for t in matches[:8]],
+                            "slots": {k: v for k, v in slots.items() if k != "ref"},
+                        }
+                    },
+                )
+            )
+        return _Resolved(number=int(matches[0]["id"]), title=str(matches[0].get("title", "")))
+
+    # Handlers -----------------------------------------------------------------
+
+    def _failure(self, call: ToolCallRecord) -> _Outcome:
+        return _Outcome(f"Sorry, I couldn't do that: {call.error}")
+
+    async def _add(self, slots: dict[str, str]) -> _Outcome:
+        title, priority, due = split_title(slots["title"], self.timezone)
+        if not title:
+            return _Outcome("What should the task say? For example: “add buy milk”.")
+        arguments: dict[str, Any] = {"title": title}
+        if priority:
+            arguments["priority"] = priority
+        if due is not None:
+            arguments["due_date"] = due.isoformat()
+        call = await self.tools.call("add_task", arguments)
+        if not call.ok:
+            return self._failure(call)
+        details = []
+        if due is not None:
+            details.append(f"due {describe_due(due, self.timezone)}")
+        if priority:
+            details.append(f"{priority} priority")
+        suffix = f" ({', '.join(details)})" if details else ""
+        return _Outcome(
+            f"Added task #{call.result['task_id']}: {_quoted(call.result['title'])}{suffix}."
+        )
+
+    async def _list(self, slots: dict[str, str]) -> _Outcome:
+        status = pb.STATUS_WORDS.get(slots.get("status", "").lower(), "all")
+        arguments: dict[str, Any] = {"status": status, "limit": 200}
+        query = _unquote(slots.get("query", ""))
+        if query:
+            arguments["query"] = query
+        call = await self.tools.call("list_tasks", arguments)
+        if not call.ok or not isinstance(call.result, list):
+            return self._failure(call)
+        tasks = [t for t in call.result if isinstance(t, dict)]
+        if not tasks:
+            if query:
+                return _Outcome(f"No tasks mention {_quoted(query)}.")
+            return _Outcome(
+                {
+                    "pending": "Nothing pending — you're all caught up!",
+                    "completed": "You haven't completed any tasks yet.",
+                }.get(status, "Your list is empty. Try “add buy milk”.")
+            )
+        count = _count(len(tasks), "task")
+        heading = {
+            "pending": f"You have {count} pending:",
+            "completed": f"You've completed {count}:",
+        }.get(status, f"Your list has {count}:")
+        if query:
+            heading = f"Tasks mentioning {_quoted(query)}:"
+        return _Outcome("\n".join([heading, *(self._line(t, status) for t in tasks)]))
+
+    def _line(self, task: dict[str, Any], status: str) -> str:
+        notes = []
+        if task.get("priority") in ("high", "urgent"):
+            notes.append(str(task["priority"]))
+        due = task.get("due_date")
+        if due and not task.get("completed"):
+            with contextlib.suppress(ValueError):
+                notes.append("due " + describe_due(datetime.fromisoformat(str(due)), self.timezone))
+        mark = "✓ " if task.get("completed") and status == "all" else ""
+        extra = f" — {', '.join(notes)}" if notes else ""
+        return f"{mark}#{task['id']} {task['title']}{extra}"
+
+    async def _with_task(
+        self,
+        slots: dict[str, str],
+        intent: Intent,
+        act: Callable[[int], Awaitable[_Outcome]],
+    ) -> _Outcome:
+        resolved = await self._resolve(slots, intent)
+        if resolved.outcome is not None:
+            return resolved.outcome
+        assert resolved.number is not None
+        return await act(resolved.number)
+
+    async def _complete(self, slots: dict[str, str]) -> _Outcome:
+        async def act(number: int) -> _Outcome:
+            call = await self.tools.call("complete_task", {"task_id": number})
+            if not call.ok:
+                return self._failure(call)
+            return _Outcome(
+                f"Nice work! Task #{number} {_quoted(call.result['title'])} is marked as complete."
+            )
+
+        return await self._with_task(slots, Intent.COMPLETE, act)
+
+    async def _delete(self, slots: dict[str, str]) -> _Outcome:
+        async def act(number: int) -> _Outcome:
+            call = await self.tools.call("delete_task", {"task_id": number})
+            if not call.ok:
+                return self._failure(call)
+            return _Outcome(f"Deleted task #{number}: {_quoted(call.result['title'])}.")
+
+        return await self._with_task(slots, Intent.DELETE, act)
+
+    async def _update(
+        self, slots: dict[str, str], intent: Intent, changes: dict[str, Any], done: str
+    ) -> _Outcome:
+        async def act(number: int) -> _Outcome:
+            call = await self.tools.call("update_task", {"task_id": number, **changes})
+            if not call.ok:
+                return self._failure(call)
+            return _Outcome(done.format(number=number, title=_quoted(call.result["title"])))
+
+        return await self._with_task(slots, intent, act)
+
+    async def _rename(self, slots: dict[str, str]) -> _Outcome:
+        value = slots["value"]
+        # "change task 3 to high priority" / "… to tomorrow" are not new titles.
+        priority = pb.PRIORITY_WORDS.get(re.sub(r"\s*priority$", "", value.lower()).strip())
+        if priority and value.lower().endswith("priority"):
+            return await self._prioritize({**slots, "priority": priority})
+        new_title = _capitalized(_unquote(value))
+        return await self._update(
+            slots, Intent.RENAME, {"title": new_title}, "Renamed task #{number} to {title}."
+        )
+
+    async def _describe(self, slots: dict[str, str]) -> _Outcome:
+        return await self._update(
+            slots,
+            Intent.DESCRIBE,
+            {"description": _unquote(slots["value"])},
+            "Updated the description of task #{number} {title}.",
+        )
+
+    async def _prioritize(self, slots: dict[str, str]) -> _Outcome:
+        priority = pb.PRIORITY_WORDS.get(slots.get("priority", "").lower(), "high")
+        return await self._update(
+            slots,
+            Intent.PRIORITIZE,
+            {"priority": priority},
+            f"Task #{{number}} {{title}} is now {priority} priority.",
+        )
+
+    async def _reschedule(self, slots: dict[str, str]) -> _Outcome:
+        due_text = pb.DUE_CONNECTORS.sub("", slots["due"])
+        if due_text.lower() in ("none", "no date", "nothing"):
+            return await self._update(
+                slots,
+                Intent.RESCHEDULE,
+                {"due_date": "none"},
+                "Removed the due date from task #{number} {title}.",
+            )
+        due = parse_natural_due(due_text, self.timezone)
+        if due is None:
+            return _Outcome(
+                f"I couldn't understand the date {_quoted(due_text)}. "
+                "Try “tomorrow”, “next friday 5pm” or “2026-12-01”."
+            )
+        when = describe_due(due, self.timezone)
+        return await self._update(
+            slots,
+            Intent.RESCHEDULE,
+            {"due_date": due.isoformat()},
+            f"Task #{{number}} {{title}} is now due {when}.",
+        )

@@ -1,0 +1,320 @@
+"""What the built-in agent understands, as data.
+
+Each phrasing is a regular expression over the user's message (matched whole, case
+ignored, trailing punctuation removed) that names an intent; its named groups are
+the slots: `ref` (which task), `title`, `value`, `due`, `priority`, `status`,
+`query`. Fixed slots fill in what the words imply ("what's pending" → status
+pending). To teach the agent a new way of saying something, add a row. Order
+matters: the first phrasing that matches wins, so specific ones come first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    ADD = "add"
+    LIST = "list"
+    COMPLETE = "complete"
+    DELETE = "delete"
+    RENAME = "rename"
+    DESCRIBE = "describe"
+    PRIORITIZE = "prioritize"
+    RESCHEDULE = "reschedule"
+    BULK = "bulk"
+    GREET = "greet"
+    THANK = "thank"
+    HELP = "help"
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    intent: Intent
+    pattern: re.Pattern[str]
+    fixed: dict[str, str] = field(default_factory=dict)
+
+
+# Building blocks shared by the patterns below.
+_MACROS = {
+    "{ref}": r"(?P<ref>.+?)",
+    "{title}": r"(?P<title>.+)",
+    "{value}": r"(?P<value>.+)",
+    "{due}": r"(?P<due>.+)",
+    "{query}": r"(?P<query>.+)",
+    "{task}": r"(?:task|todo|to-do|item|reminder)",
+    "{tasks}": r"(?:tasks|todos|to-dos|items|reminders|list|todo list|to-do list|stuff)",
+    "{done}": r"(?:done|complete|completed|finished|checked off|sorted|taken care of)",
+    "{please}": r"(?:(?:please|pls|can you|could you|would you)\s+)?",
+    "{priority}": r"(?P<priority>low|medium|normal|high|urgent|important|top|critical)",
+}
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    for macro, expansion in _MACROS.items():
+        template = template.replace(macro, expansion)
+    return re.compile(template, re.IGNORECASE)
+
+
+def _p(intent: Intent, template: str, **fixed: str) -> Phrasing:
+    return Phrasing(intent, _compile(template), fixed)
+
+
+PHRASINGS: tuple[Phrasing, ...] = (
+    # Small talk.
+    _p(
+        Intent.GREET,
+        r"(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening))(?: there)?",
+    ),
+    _p(Intent.THANK, r"(?:thanks|thank you|thx|ty|cheers)(?: (?:a lot|so much|very much))?"),
+    _p(Intent.THANK, r"(?:great|perfect|ok|okay|cool|nice|awesome|got it)"),
+    _p(Intent.HELP, r"(?:help|\?|what can you do|how does (?:this|it) work|commands|menu)"),
+    # More than one task at once: refused, politely.
+    _p(
+        Intent.BULK,
+        r"{please}(?:delete|remove|clear|erase|complete|finish|mark|cancel) (?:all|every|everything|each)\b.*",
+    ),
+    _p(Intent.BULK, r"{please}(?:clear|empty|wipe) (?:my |the )?(?:whole )?{tasks}"),
+    # Listing.
+    _p(
+        Intent.LIST,
+        r"what (?:have|did) i (?:already )?(?:completed?|finish(?:ed)?|done|do|accomplish(?:ed)?|get done)(?: so far)?",
+        status="completed",
+    ),
+    _p(Intent.LIST, r"what(?:'s| is| has been) (?:completed|done|finished)", status="completed"),
+    _p(
+        Intent.LIST,
+        r"what(?:'s| is) (?:still )?(?:pending|left|outstanding|remaining|open|not done|on my plate|next|due)(?: for me)?",
+        status="pending",
+    ),
+    _p(
+        Intent.LIST,
+        r"what (?:do|should|must) i (?:still )?(?:have|need) to do(?: today)?",
+        status="pending",
+    ),
+    _p(Intent.LIST, r"what(?:'s| is) (?:left )?(?:to do|todo)", status="pending"),
+    _p(
+        Intent.LIST,
+        r"{please}(?:show|list|find|search|give|display)(?: me)?(?: my| the)? {tasks} (?:about|with|containing|matching|mentioning|for) {query}",
+    ),
+    _p(
+        Intent.LIST,
+        r"{please}(?:find|search(?: for)?|look for|look up)(?: my| the)?(?: {task}s?)?(?: about| with| containing| matching| for)? {query}",
+    ),
+    _p(
+        Intent.LIST,
+        r"{please}(?:show|list|display|give|tell|get)(?: me)?(?: all)?(?: of)?(?: my| the)?(?: (?P<status>pending|open|outstanding|remaining|incomplete|unfinished|current|completed|done|finished|closed))? {tasks}(?: please)?",
+    ),
+    _p(Intent.LIST, r"what(?:'s| is| are)(?: on)? (?:my|the) {tasks}"),
+    _p(Intent.LIST, r"what (?:tasks |todos )?do i have(?: to do)?"),
+    _p(
+        Intent.LIST,
+        r"(?:my |all )?(?:(?P<status>pending|open|outstanding|remaining|completed|done|finished) )?{tasks}",
+    ),
+    # Completing.
+    _p(Intent.COMPLETE, r"{please}(?:mark|set|tick|check) {ref} (?:as )?(?:being )?{done}"),
+    _p(Intent.COMPLETE, r"{please}(?:complete|finish|check off|tick off|close|finalize) {ref}"),
+    _p(
+        Intent.COMPLETE,
+        r"i(?:'ve| have)? (?:just |already )?(?:finished|completed|done|did|checked off) {ref}",
+    ),
+    _p(Intent.COMPLETE, r"{ref} (?:is|was|has been|are) (?:now |all )?{done}"),
+    _p(Intent.COMPLETE, r"(?:i'?m |i am )?(?:done|finished) with {ref}"),
+    # Deleting.
+    _p(
+        Intent.DELETE,
+        r"{please}(?:delete|remove|cancel|drop|erase|get rid of|trash|scrap|forget about|forget) {ref}",
+    ),
+    # Priorities.
+    _p(
+        Intent.PRIORITIZE,
+        r"{please}(?:make|mark|set|flag) {ref} (?:as |to )?(?:a |an )?{priority}(?: priority| prio)?",
+    ),
+    _p(
+        Intent.PRIORITIZE,
+        r"{please}(?:set|change|update|raise|lower) (?:the )?priority (?:of|for|on) {ref} to {priority}(?: priority)?",
+    ),
+    _p(Intent.PRIORITIZE, r"{please}(?:set|change|update) {ref}(?:'s)? priority to {priority}"),
+    _p(Intent.PRIORITIZE, r"{ref} is (?:a |an )?{priority} priority"),
+    _p(Intent.PRIORITIZE, r"{ref} is (?P<priority>urgent|important|critical)"),
+    _p(Intent.PRIORITIZE, r"{please}(?:prioriti[sz]e|bump|escalate) {ref}", priority="high"),
+    _p(Intent.PRIORITIZE, r"{please}(?:deprioriti[sz]e) {ref}", priority="low"),
+    # Due dates.
+    _p(
+        Intent.RESCHEDULE,
+        r"{please}(?:remove|clear|delete|drop) the (?:due date|deadline) (?:of|from|on|for) {ref}",
+        due="none",
+    ),
+    _p(
+        Intent.RESCHEDULE,
+        r"{please}(?:set|change|move|push|update) (?:the )?(?:due date|deadline) (?:of|for|on) {ref} to {due}",
+    ),
+    _p(
+        Intent.RESCHEDULE,
+        r"{please}(?:set|change|update) {ref}(?:'s)? (?:due date|deadline) to {due}",
+    ),
+    _p(
+        Intent.RESCHEDULE,
+        r"{please}(?:move|push|postpone|reschedule|defer|delay) {ref} (?:to|until|till) {due}",
+    ),
+    _p(Intent.RESCHEDULE, r"{please}(?:make|set) {ref} due {due}"),
+    _p(Intent.RESCHEDULE, r"{ref} (?:is|should be) due(?: on| by)? {due}"),
+    # Descriptions.
+    _p(
+        Intent.DESCRIBE,
+        r"{please}(?:set|change|update|make) the (?:description|details|notes?) (?:of|for|on) {ref} (?:to|as) {value}",
+    ),
+    _p(
+        Intent.DESCRIBE,
+        r"{please}(?:add|put|attach) (?:a |the )?(?:note|description|details) (?:to|on|for) {ref}(?::| saying| that says| -) ?{value}",
+    ),
+    _p(Intent.DESCRIBE, r"{please}describe {ref} as {value}"),
+    # Renaming.
+    _p(Intent.RENAME, r"{please}(?:change|set|update) the (?:title|name) of {ref} to {value}"),
+    _p(
+        Intent.RENAME,
+        r"{please}(?:change|rename|update|edit|retitle|reword) {ref} (?:to|into|as|:) ?{value}",
+    ),
+    # Adding: last, so "add a note to task 2" is a description, not a new task.
+    _p(Intent.ADD, r"(?:i )?(?:need|have|want) to remember to {title}"),
+    _p(Intent.ADD, r"{please}(?:remember|remind me) to {title}"),
+    _p(Intent.ADD, r"{please}remind me (?:about|of) {title}"),
+    _p(Intent.ADD, r"(?:please )?don'?t (?:let me )?forget (?:to |about )?{title}"),
+    _p(Intent.ADD, r"(?:note to self|todo|to-do|task|new task|reminder)\s*[:\-]\s*{title}"),
+    _p(
+        Intent.ADD,
+        r"{please}(?:add|create|make|put|new|save|jot down|write down|note)(?: down)?(?: a| an| another| one more)?(?: new)? (?:{task} )?(?:called |named |titled |to |for |: ?|- )?{title}",
+    ),
+    _p(Intent.ADD, r"i (?:need|have|must|should|gotta|got|want) to {title}"),
+)
+
+# Words that say nothing about which task is meant.
+REF_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "this",
+        "that",
+        "task",
+        "tasks",
+        "todo",
+        "to-do",
+        "item",
+        "one",
+        "called",
+        "named",
+        "titled",
+        "about",
+        "for",
+        "number",
+        "no",
+        "#",
+    ]
+)
+# Words that point back at the task the conversation was last about.
+BACK_REFERENCES = frozenset(
+    {
+        "it",
+        "that",
+        "this",
+        "that one",
+        "this one",
+        "that task",
+        "this task",
+        "the task",
+        "the last one",
+        "the last task",
+        "the one i just added",
+        "them",
+    }
+)
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+}
+
+STATUS_WORDS = {
+    "pending": "pending",
+    "open": "pending",
+    "outstanding": "pending",
+    "remaining": "pending",
+    "incomplete": "pending",
+    "unfinished": "pending",
+    "current": "pending",
+    "completed": "completed",
+    "done": "completed",
+    "finished": "completed",
+    "closed": "completed",
+}
+PRIORITY_WORDS = {
+    "low": "low",
+    "medium": "medium",
+    "normal": "medium",
+    "high": "high",
+    "important": "high",
+    "top": "urgent",
+    "urgent": "urgent",
+    "critical": "urgent",
+}
+
+# Inside a new task's title: "… with high priority", "urgent: …", "… asap".
+TITLE_PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), priority)
+    for pattern, priority in (
+        (
+            r"[,;]?\s*(?:with |as )?(?:a )?(?P<p>low|medium|normal|high|urgent|top)[ -]priority\b",
+            "",
+        ),
+        (r"[,;]?\s*\b(?:asap|urgently|right away)\b", "urgent"),
+        (r"^(?:urgent|important)\s*[:\-]?\s+", ""),
+    )
+)
+# A due date inside a new task's title starts with one of these words …
+DUE_LEADS = re.compile(
+    r"\b(?:by|due|on|before|until|till|at|this|next|tomorrow|today|tonight|in|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|end of)\b",
+    re.IGNORECASE,
+)
+# … and contains one of these, so "buy 2 apples" keeps its number.
+DATE_HINTS = re.compile(
+    r"\b(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|mon|tue|wed|thu|fri|sat|sun|week|month|year|morning|noon|afternoon|"
+    r"evening|midnight|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|"
+    r"february|march|april|june|july|august|september|october|november|december|"
+    r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|in \d+ \w+)\b",
+    re.IGNORECASE,
+)
+DUE_CONNECTORS = re.compile(r"^(?:by|due|on|before|until|till)\s+", re.IGNORECASE)
+TRAILING_LIST_WORDS = re.compile(
+    r"\s+(?:to|on|in)\s+(?:my|the)\s+(?:list|todo list|to-do list|tasks|todos)$", re.IGNORECASE
+)
+
+HELP_TEXT = (
+    "I can manage your todo list. Try:\n"
+    "• “Add a task to buy groceries tomorrow”\n"
+    "• “Show me all my tasks” or “What's pending?”\n"
+    "• “Mark task 3 as complete” or “The groceries task is done”\n"
+    "• “Change task 1 to 'Call mom tonight'”\n"
+    "• “Make task 2 high priority” or “Move task 2 to next friday”\n"
+    "• “Delete the meeting task”\n"
+    "• “What have I completed?”"
+)
+GREETING = "Hi! " + HELP_TEXT
+THANKS_REPLY = "You're welcome! Anything else on your list?"
+BULK_REPLY = (
+    "To be safe I change one task at a time. Tell me which one, by number or by its "
+    "title — “show my tasks” lists them."
+)

@@ -1,0 +1,141 @@
+"""Chat over HTTP: one stateless turn per request, as JSON or as Server-Sent Events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from todochat.agent.base import TextDelta, ToolCalled
+from todochat.agent.chat import ChatEvent, ChatFlow, TurnDone, TurnFailed, TurnStarted
+from todochat.api.deps import PathUser
+from todochat.api.errors import error_response
+from todochat.api.schemas import ERROR_RESPONSES, ErrorResponse
+from todochat.models import User
+from todochat.ratelimit import SlidingWindowLimiter
+
+router = APIRouter(prefix="/api/{user_id}/chat", tags=["chat"], responses=ERROR_RESPONSES)
+
+
+class ChatIn(BaseModel):
+    message: str = Field(max_length=100_000, examples=["Add a task to buy groceries"])
+    conversation_id: uuid.UUID | None = Field(
+        default=None, description="Continue this conversation; omit to start a new one."
+    )
+
+
+class ToolCallOut(BaseModel):
+    name: str
+    arguments: dict[str, Any]
+    result: Any = None
+    error: str | None = None
+
+
+class ChatOut(BaseModel):
+    conversation_id: uuid.UUID
+    response: str
+    tool_calls: list[ToolCallOut]
+
+
+_FAILURES: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorResponse, "description": "Too many chat turns"},
+    502: {"model": ErrorResponse, "description": "The model provider failed"},
+    504: {"model": ErrorResponse, "description": "The model provider timed out"},
+}
+
+
+def _flow(request: Request) -> ChatFlow:
+    flow: ChatFlow = request.app.state.chat
+    return flow
+
+
+def _check_rate(request: Request, user: User) -> None:
+    limiter: SlidingWindowLimiter = request.app.state.chat_limiter
+    limiter.hit(user.id, "too many messages, slow down a little")
+
+
+def _failure_response(failed: TurnFailed) -> JSONResponse:
+    return error_response(
+        failed.error.status,
+        failed.error.code,
+        failed.error.message,
+        {"conversation_id": str(failed.conversation_id)},
+    )
+
+
+@router.post("", responses=_FAILURES, response_model=ChatOut, response_model_exclude_none=True)
+async def chat(body: ChatIn, user: PathUser, request: Request) -> ChatOut | JSONResponse:
+    """One chat turn: the agent reads the conversation, calls tools, answers."""
+    _check_rate(request, user)
+    outcome = await _flow(request).run(user, body.message, body.conversation_id)
+    if isinstance(outcome, TurnFailed):
+        return _failure_response(outcome)
+    return ChatOut.model_validate(outcome.as_json())
+
+
+def _sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+def _sse_of(event: ChatEvent) -> str:
+    if isinstance(event, TurnStarted):
+        return _sse("start", {"conversation_id": str(event.conversation_id)})
+    if isinstance(event, ToolCalled):
+        return _sse("tool_call", event.call.as_json())
+    if isinstance(event, TextDelta):
+        return _sse("delta", {"text": event.text})
+    if isinstance(event, TurnDone):
+        return _sse("done", event.result.as_json())
+    error = {"code": event.error.code, "message": event.error.message}
+    return _sse("error", {"error": error, "conversation_id": str(event.conversation_id)})
+
+
+# Turns whose client went away are finished in the background; kept here so that
+# they are not garbage-collected half-way.
+_running_turns: set[asyncio.Task[None]] = set()
+
+
+@router.post(
+    "/stream",
+    responses={200: {"content": {"text/event-stream": {}}}, **_FAILURES},
+    response_class=StreamingResponse,
+)
+async def chat_stream(body: ChatIn, user: PathUser, request: Request) -> StreamingResponse:
+    """The same turn as Server-Sent Events: `start`, `tool_call`, `delta` (text),
+    then `done` with the final object, or `error`."""
+    _check_rate(request, user)
+    events = _flow(request).stream(user, body.message, body.conversation_id)
+    # Input errors (unknown conversation, message too long) surface as plain HTTP
+    # errors, before the stream starts.
+    first = await anext(events)
+    queue: asyncio.Queue[ChatEvent | None] = asyncio.Queue()
+
+    async def run_turn() -> None:
+        try:
+            async for event in events:
+                await queue.put(event)
+        finally:
+            await queue.put(None)
+
+    # The turn runs to its end even if the client disconnects, so that the
+    # assistant's answer is always stored.
+    task = asyncio.create_task(run_turn())
+    _running_turns.add(task)
+    task.add_done_callback(_running_turns.discard)
+
+    async def body_stream() -> AsyncIterator[str]:
+        yield _sse_of(first)
+        while (event := await queue.get()) is not None:
+            yield _sse_of(event)
+
+    return StreamingResponse(
+        body_stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
