@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from todochat import migrate
 from todochat.config import get_settings
 from todochat.db import DatabaseURLError, create_engine
+from todochat.errors import TodochatError
 
 T = TypeVar("T")
 
@@ -69,6 +70,44 @@ def serve(
         log_config=None,
         proxy_headers=True,
     )
+
+
+@app.command("mcp")
+def mcp_stdio(
+    user: Annotated[str, typer.Option("--user", help="Email of the account the tools act for.")],
+) -> None:
+    """Serve the five task tools over stdio (for Claude Desktop and other MCP clients)."""
+    from todochat.logs import configure_logging
+    from todochat.mcp.stdio import serve_stdio
+
+    settings = get_settings()
+    # stdout carries the protocol: logs go to stderr, and only warnings.
+    configure_logging("WARNING")
+    try:
+        asyncio.run(serve_stdio(settings, user))
+    except TodochatError as exc:
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def chat(
+    server: Annotated[
+        str | None, typer.Option(help="URL of a running server; omit to use the local database.")
+    ] = None,
+    email: Annotated[str | None, typer.Option(help="Your account's email.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Start a new conversation.")] = False,
+) -> None:
+    """Chat with your todo list in the terminal."""
+    from todochat.terminal import ChatError, run_terminal_chat
+
+    try:
+        asyncio.run(run_terminal_chat(get_settings(), server=server, email=email, new=new))
+    except ChatError as exc:
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        typer.echo()
 
 
 @db_app.command("upgrade")

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from todochat import __version__, migrate
 from todochat.agent.chat import ChatFlow
 from todochat.agent.select import build_agent
-from todochat.api import auth, chat, conversations, health, tasks
+from todochat.api import auth, chat, conversations, health, pages, tasks
 from todochat.api.auth import LoginLimits
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
@@ -71,8 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     install_error_handlers(app)
-    for router in (health.router, auth.router, tasks.router, conversations.router, chat.router):
+    routers = (health.router, auth.router, tasks.router, conversations.router, chat.router)
+    for router in (*routers, pages.router):
         app.include_router(router)
+    app.mount("/static", pages.static_files(), name="static")
     # Exactly /mcp (a mount would answer /mcp with a redirect to /mcp/).
     app.router.routes.append(Route("/mcp", endpoint=mcp_app, include_in_schema=False))
 

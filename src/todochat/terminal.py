@@ -1,0 +1,340 @@
+"""`todochat chat`: chat in the terminal, with a running server or the local database.
+
+Tool calls and tasks are shown as tables. The conversation is remembered between
+runs (per server and account) in ~/.todochat/terminal.json, so the next run picks
+up where the last one stopped; `--new` starts another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from todochat import migrate
+from todochat.agent.chat import ChatFlow, TurnFailed
+from todochat.agent.select import build_agent
+from todochat.config import Settings
+from todochat.db import Database
+from todochat.mcp.server import build_mcp_server
+from todochat.models import User
+from todochat.services import tasks as task_service
+from todochat.services import users
+from todochat.services.dates import in_timezone
+
+LOCAL = "local"
+DEFAULT_LOCAL_EMAIL = "me@localhost.localdomain"
+
+
+class ChatError(Exception):
+    """A turn or a request failed; the message is for the person at the keyboard."""
+
+
+class ChatBackend(Protocol):
+    """Where turns go: a server over HTTP, or the local database in-process."""
+
+    async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]: ...
+
+    async def tasks(self) -> list[dict[str, Any]]: ...
+
+
+def state_file() -> Path:
+    """Where conversations (and server tokens) are remembered between runs."""
+    return Path(
+        os.environ.get("TODOCHAT_TERMINAL_STATE", Path.home() / ".todochat" / "terminal.json")
+    )
+
+
+def load_state(key: str) -> dict[str, Any]:
+    """What was remembered for this server and account."""
+    try:
+        data = json.loads(state_file().read_text())
+    except (OSError, ValueError):
+        return {}
+    entry = data.get(key)
+    return entry if isinstance(entry, dict) else {}
+
+
+def save_state(key: str, entry: dict[str, Any]) -> None:
+    """Remember `entry` for this server and account (the file is private: 0600)."""
+    path = state_file()
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data[key] = entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2))
+
+
+class HttpBackend:
+    """Turns sent to a running server, authenticated with a bearer token."""
+
+    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
+        self._client = client
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    @staticmethod
+    async def login(client: httpx.AsyncClient, email: str, password: str) -> str:
+        response = await client.post("/api/auth/login", json={"email": email, "password": password})
+        if response.status_code != 200:
+            raise ChatError(_error_text(response))
+        return str(response.json()["access_token"])
+
+    async def token_works(self) -> bool:
+        return (await self._client.get("/api/auth/me", headers=self._headers)).status_code == 200
+
+    async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {"message": message}
+        if conversation_id:
+            body["conversation_id"] = conversation_id
+        response = await self._client.post("/api/me/chat", json=body, headers=self._headers)
+        if response.status_code == 404 and conversation_id:
+            # The remembered conversation is gone: start a new one.
+            return await self.send(message, None)
+        if response.status_code != 200:
+            raise ChatError(_error_text(response))
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def tasks(self) -> list[dict[str, Any]]:
+        response = await self._client.get(
+            "/api/me/tasks", params={"status": "all", "limit": 200}, headers=self._headers
+        )
+        if response.status_code != 200:
+            raise ChatError(_error_text(response))
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"the server answered {response.status_code}"
+
+
+class LocalBackend:
+    """Turns run in this process against the configured database."""
+
+    def __init__(self, flow: ChatFlow, database: Database, user: User) -> None:
+        self._flow = flow
+        self._database = database
+        self._user = user
+
+    async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]:
+        existing = uuid.UUID(conversation_id) if conversation_id else None
+        try:
+            outcome = await self._flow.run(self._user, message, existing)
+        except Exception as exc:
+            if existing is not None and "not found" in str(exc):
+                return await self.send(message, None)
+            raise ChatError(getattr(exc, "message", str(exc))) from exc
+        if isinstance(outcome, TurnFailed):
+            raise ChatError(outcome.error.message)
+        return outcome.as_json()
+
+    async def tasks(self) -> list[dict[str, Any]]:
+        async with self._database.session() as session:
+            page = await task_service.list_tasks(session, self._user.id, limit=200)
+        return [
+            {
+                "id": t.number,
+                "title": t.title,
+                "status": str(t.status),
+                "priority": str(t.priority),
+                "due_at": (
+                    due.isoformat() if (due := in_timezone(t.due_at, self._user.timezone)) else None
+                ),
+            }
+            for t in page.items
+        ]
+
+
+async def open_local_backend(
+    stack: AsyncExitStack, settings: Settings, email: str | None
+) -> tuple[LocalBackend, str]:
+    """A backend on the local database, for the account with `email` (created on
+    first use: whoever can open the database file owns its data anyway)."""
+    database = Database(settings)
+    stack.push_async_callback(database.dispose)
+    if settings.auto_migrate:
+        await migrate.upgrade(database.engine)
+    address = email or DEFAULT_LOCAL_EMAIL
+    async with database.session() as session:
+        user = await users.find_user_by_email(session, address)
+        if user is None:
+            user = await users.create_user(session, email=address, password_hash=None, name="")
+    flow = ChatFlow(database, build_mcp_server(database, settings), build_agent(settings), settings)
+    return LocalBackend(flow, database, user), address
+
+
+# ---- Rendering ---------------------------------------------------------------
+
+
+def tool_calls_table(calls: list[dict[str, Any]]) -> Table:
+    """One row per tool call: tool, task, outcome."""
+    table = Table(title="tool calls", title_justify="left", show_edge=False)
+    table.add_column("tool", style="cyan")
+    table.add_column("task")
+    table.add_column("result")
+    for call in calls:
+        arguments = call.get("arguments") or {}
+        result = call.get("result")
+        task = arguments.get("task_id") or (
+            result.get("task_id") if isinstance(result, dict) else None
+        )
+        if call.get("error"):
+            outcome = f"[red]{call['error']}[/red]"
+        elif isinstance(result, list):
+            outcome = f"{len(result)} task(s)"
+        elif isinstance(result, dict):
+            outcome = f"{result.get('status', 'ok')}: {result.get('title', '')}"
+        else:
+            outcome = "ok"
+        table.add_row(str(call.get("name")), f"#{task}" if task else "", outcome)
+    return table
+
+
+def tasks_table(items: list[dict[str, Any]]) -> Table:
+    """The user's tasks: number, title, status, priority, due."""
+    table = Table(title="tasks", title_justify="left", show_edge=False)
+    for column in ("#", "title", "status", "priority", "due"):
+        table.add_column(column)
+    for task in items:
+        done = task.get("status") == "completed"
+        style = "dim strike" if done else None
+        due = str(task.get("due_at") or task.get("due_date") or "")[:16].replace("T", " ")
+        table.add_row(
+            str(task["id"]),
+            str(task["title"]),
+            str(task.get("status", "")),
+            str(task.get("priority", "")),
+            due,
+            style=style,
+        )
+    return table
+
+
+@dataclass
+class Conversation:
+    """The running conversation and where it is remembered."""
+
+    state_key: str
+    entry: dict[str, Any]
+
+    @property
+    def id(self) -> str | None:
+        value = self.entry.get("conversation_id")
+        return str(value) if value else None
+
+    def remember(self, conversation_id: str | None) -> None:
+        self.entry["conversation_id"] = conversation_id
+        save_state(self.state_key, self.entry)
+
+
+HELP = "Type a message, or /tasks to list tasks, /new for a new conversation, /quit to leave."
+
+
+async def run_repl(
+    backend: ChatBackend,
+    conversation: Conversation,
+    console: Console,
+    read_line: Callable[[str], Awaitable[str | None]],
+) -> None:
+    """Read messages until /quit or end of input; print answers and tables."""
+    console.print(f"[bold]todochat[/bold] — {HELP}")
+    while True:
+        line = await read_line("you> ")
+        if line is None or line.strip() in ("/quit", "/exit"):
+            return
+        message = line.strip()
+        if not message:
+            continue
+        if message == "/new":
+            conversation.remember(None)
+            console.print("[dim]Started a new conversation.[/dim]")
+            continue
+        if message == "/tasks":
+            console.print(tasks_table(await backend.tasks()))
+            continue
+        try:
+            result = await backend.send(message, conversation.id)
+        except ChatError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            continue
+        conversation.remember(str(result["conversation_id"]))
+        calls = result.get("tool_calls") or []
+        if calls:
+            console.print(tool_calls_table(calls))
+        console.print(f"[bold green]todochat>[/bold green] {result['response']}")
+        if any(call.get("name") != "list_tasks" and not call.get("error") for call in calls):
+            console.print(tasks_table(await backend.tasks()))
+
+
+async def _read_line(prompt: str) -> str | None:
+    try:
+        return await asyncio.to_thread(input, prompt)
+    except EOFError:
+        return None
+
+
+async def open_http_backend(
+    stack: AsyncExitStack, server: str, email: str | None, entry: dict[str, Any]
+) -> HttpBackend:
+    """A backend on a running server; logs in unless a remembered token still works."""
+    client = await stack.enter_async_context(
+        httpx.AsyncClient(base_url=server.rstrip("/"), timeout=120)
+    )
+    token = entry.get("token")
+    if isinstance(token, str) and await HttpBackend(client, token).token_works():
+        return HttpBackend(client, token)
+    if not email:
+        raise ChatError("give --email to sign in to the server")
+    password = os.environ.get("TODOCHAT_PASSWORD") or getpass.getpass(f"Password for {email}: ")
+    try:
+        entry["token"] = await HttpBackend.login(client, email, password)
+    except httpx.HTTPError as exc:
+        raise ChatError(f"cannot reach {server}: {exc}") from exc
+    return HttpBackend(client, entry["token"])
+
+
+async def run_terminal_chat(
+    settings: Settings,
+    *,
+    server: str | None,
+    email: str | None,
+    new: bool,
+    console: Console | None = None,
+    read_line: Callable[[str], Awaitable[str | None]] = _read_line,
+) -> None:
+    """The `todochat chat` session, from start to /quit."""
+    console = console or Console()
+    async with AsyncExitStack() as stack:
+        if server:
+            key = f"{server.rstrip('/')}|{(email or '').lower()}"
+            entry = load_state(key)
+            backend: ChatBackend = await open_http_backend(stack, server, email, entry)
+        else:
+            local, address = await open_local_backend(stack, settings, email)
+            key = f"{LOCAL}|{settings.database_url}|{address}"
+            entry = load_state(key)
+            backend = local
+        conversation = Conversation(key, entry)
+        if new:
+            conversation.remember(None)
+        else:
+            save_state(key, entry)
+        await run_repl(backend, conversation, console, read_line)

@@ -1,0 +1,1 @@
+"""The chat page: static HTML, CSS and JavaScript modules, no build step."""

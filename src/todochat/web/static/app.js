@@ -1,0 +1,358 @@
+// The chat page: sign in, conversations, the chat pane (streamed answers with tool
+// chips) and the task panel, all through the public REST and SSE API.
+
+import { ApiError, request, session, streamChat } from "./api.js";
+
+const $ = (selector) => document.querySelector(selector);
+
+const state = {
+  user: null,
+  conversations: [],
+  conversationId: null,
+  sending: false,
+};
+
+// Elements are built with textContent only: nothing a user or the model wrote is
+// ever parsed as HTML.
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+function formatDue(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  const sameYear = date.getFullYear() === new Date().getFullYear();
+  return date.toLocaleString(undefined, {
+    weekday: "short", day: "numeric", month: "short",
+    year: sameYear ? undefined : "numeric",
+    hour: date.getHours() === 23 && date.getMinutes() === 59 ? undefined : "2-digit",
+    minute: date.getHours() === 23 && date.getMinutes() === 59 ? undefined : "2-digit",
+  });
+}
+
+// ---- Authentication --------------------------------------------------------
+
+let authMode = "signin";
+
+function setAuthMode(mode) {
+  authMode = mode;
+  $("#tab-signin").setAttribute("aria-selected", String(mode === "signin"));
+  $("#tab-signup").setAttribute("aria-selected", String(mode === "signup"));
+  $("#name-field").hidden = mode !== "signup";
+  $("#auth-submit").textContent = mode === "signup" ? "Create account" : "Sign in";
+  $("#auth-form").password.autocomplete = mode === "signup" ? "new-password" : "current-password";
+  showAuthError("");
+}
+
+function showAuthError(message) {
+  const box = $("#auth-error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+async function submitAuth(event) {
+  event.preventDefault();
+  const form = event.target;
+  const email = form.email.value.trim();
+  const password = form.password.value;
+  if (!email || !password) {
+    showAuthError("Enter your email and password.");
+    return;
+  }
+  $("#auth-submit").disabled = true;
+  try {
+    const body = { email, password };
+    let result;
+    if (authMode === "signup") {
+      body.name = form.name.value.trim();
+      body.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+      result = await request("POST", "/api/auth/register", body);
+    } else {
+      result = await request("POST", "/api/auth/login", body);
+    }
+    session.token = result.access_token;
+    form.reset();
+    await start();
+  } catch (error) {
+    showAuthError(error instanceof ApiError ? error.message : "Could not reach the server.");
+  } finally {
+    $("#auth-submit").disabled = false;
+  }
+}
+
+function showAuth() {
+  $("#app").hidden = true;
+  $("#auth").hidden = false;
+  setAuthMode(authMode);
+  $("#auth-form").email.focus();
+}
+
+function signOut() {
+  session.token = null;
+  state.user = null;
+  state.conversationId = null;
+  $("#messages").replaceChildren();
+  $("#task-list").replaceChildren();
+  showAuth();
+}
+
+// ---- Conversations ---------------------------------------------------------
+
+async function loadConversations() {
+  const page = await request("GET", "/api/me/conversations?limit=100");
+  state.conversations = page.items;
+  renderConversations();
+}
+
+function renderConversations() {
+  const list = $("#conversation-list");
+  list.replaceChildren(...state.conversations.map((conversation) => {
+    const title = conversation.title || "New conversation";
+    return el("li", { class: conversation.id === state.conversationId ? "active" : "" },
+      el("button", {
+        class: "conversation-title",
+        "aria-current": conversation.id === state.conversationId ? "true" : undefined,
+        onclick: () => openConversation(conversation.id),
+      }, title),
+      el("button", {
+        class: "icon", "aria-label": `Rename conversation ${title}`,
+        onclick: () => renameConversation(conversation),
+      }, "✎"),
+      el("button", {
+        class: "icon danger", "aria-label": `Delete conversation ${title}`,
+        onclick: () => deleteConversation(conversation),
+      }, "🗑"));
+  }));
+}
+
+async function openConversation(id) {
+  state.conversationId = id;
+  renderConversations();
+  document.body.classList.remove("show-conversations");
+  const page = await request("GET", `/api/me/conversations/${id}/messages?limit=200`);
+  const messages = $("#messages");
+  messages.replaceChildren(...page.items.filter((m) => m.role !== "system").map(renderMessage));
+  messages.scrollTop = messages.scrollHeight;
+  $("#message-input").focus();
+}
+
+function newConversation() {
+  state.conversationId = null;
+  $("#messages").replaceChildren(welcome());
+  renderConversations();
+  document.body.classList.remove("show-conversations");
+  $("#message-input").focus();
+}
+
+async function renameConversation(conversation) {
+  const title = prompt("Rename conversation", conversation.title || "");
+  if (title === null || !title.trim()) return;
+  await guarded(() => request("PATCH", `/api/me/conversations/${conversation.id}`, { title }));
+  await loadConversations();
+}
+
+async function deleteConversation(conversation) {
+  const title = conversation.title || "this conversation";
+  if (!confirm(`Delete “${title}” and all its messages?`)) return;
+  await guarded(() => request("DELETE", `/api/me/conversations/${conversation.id}`));
+  if (conversation.id === state.conversationId) newConversation();
+  await loadConversations();
+}
+
+// ---- Messages ----------------------------------------------------------------
+
+function welcome() {
+  return el("li", { class: "message assistant welcome" },
+    el("div", { class: "bubble" },
+      "Hi! Tell me what to do: “add a task to buy milk tomorrow”, “what's pending?”, " +
+      "“mark task 1 as done”."));
+}
+
+function toolChip(call) {
+  const outcome = call.error ? "failed" : (call.result && call.result.status) ||
+    (Array.isArray(call.result) ? `${call.result.length} found` : "ok");
+  const taskId = call.arguments && call.arguments.task_id ||
+    (call.result && call.result.task_id);
+  const label = [call.name, taskId ? `#${taskId}` : null, outcome].filter(Boolean).join(" · ");
+  return el("details", { class: `chip${call.error ? " failed" : ""}` },
+    el("summary", {}, label),
+    el("pre", {}, JSON.stringify(call.error ? { arguments: call.arguments, error: call.error }
+      : { arguments: call.arguments, result: call.result }, null, 2)));
+}
+
+function renderMessage(message) {
+  const chips = (message.tool_calls || []).map(toolChip);
+  return el("li", { class: `message ${message.role}` },
+    chips.length ? el("div", { class: "chips" }, ...chips) : null,
+    el("div", { class: "bubble" }, message.content));
+}
+
+function errorMessage(text) {
+  return el("li", { class: "message error", role: "alert" }, el("div", { class: "bubble" }, text));
+}
+
+async function send(event) {
+  event.preventDefault();
+  const input = $("#message-input");
+  const text = input.value.trim();
+  if (!text || state.sending) return;
+  state.sending = true;
+  $("#send").disabled = true;
+  const messages = $("#messages");
+  messages.querySelector(".welcome")?.remove();
+  messages.append(renderMessage({ role: "user", content: text }));
+  const chips = el("div", { class: "chips" });
+  const bubble = el("div", { class: "bubble streaming" });
+  const reply = el("li", { class: "message assistant" }, chips, bubble);
+  messages.append(reply);
+  messages.scrollTop = messages.scrollHeight;
+  input.value = "";
+  let failed = false;
+  try {
+    await streamChat(text, state.conversationId, (name, data) => {
+      if (name === "start") {
+        state.conversationId = data.conversation_id;
+      } else if (name === "tool_call") {
+        chips.append(toolChip(data));
+      } else if (name === "delta") {
+        bubble.textContent += data.text;
+      } else if (name === "done") {
+        bubble.textContent = data.response;
+      } else if (name === "error") {
+        failed = true;
+        reply.remove();
+        messages.append(errorMessage(data.error.message));
+      }
+      messages.scrollTop = messages.scrollHeight;
+    });
+  } catch (error) {
+    failed = true;
+    reply.remove();
+    messages.append(errorMessage(error instanceof ApiError ? error.message : "Could not reach the server."));
+    if (error instanceof ApiError && error.status === 401) signOut();
+  } finally {
+    bubble.classList.remove("streaming");
+    state.sending = false;
+    $("#send").disabled = false;
+  }
+  if (failed && !input.value) input.value = text;  // keep what the user typed
+  await Promise.all([loadTasks(), loadConversations()]).catch(() => {});
+  input.focus();
+}
+
+// ---- Tasks -------------------------------------------------------------------
+
+async function loadTasks() {
+  const status = $("#task-filter").value;
+  const page = await request("GET", `/api/me/tasks?status=${status}&limit=200`);
+  renderTasks(page.items);
+}
+
+function renderTasks(tasks) {
+  const list = $("#task-list");
+  if (!tasks.length) {
+    list.replaceChildren(el("li", { class: "empty" }, "No tasks here yet."));
+    return;
+  }
+  list.replaceChildren(...tasks.map((task) => el("li", {
+    class: `task${task.completed ? " done" : ""}`, "data-task-id": String(task.id),
+  },
+    el("input", {
+      type: "checkbox", checked: task.completed ? "" : undefined,
+      "aria-label": `${task.completed ? "Reopen" : "Complete"} task ${task.id}: ${task.title}`,
+      onchange: () => guarded(() => request("PATCH", `/api/me/tasks/${task.id}/complete`,
+        { completed: !task.completed })).then(loadTasks),
+    }),
+    el("span", { class: "number" }, `#${task.id}`),
+    el("div", { class: "task-body" },
+      el("span", { class: "title" }, task.title),
+      el("span", { class: "meta" },
+        task.priority !== "medium" ? el("span", { class: `badge ${task.priority}` }, task.priority) : null,
+        task.due_at ? el("span", { class: "due" }, formatDue(task.due_at)) : null,
+        el("span", { class: "status" }, task.status.replace("_", " ")))),
+    el("button", {
+      class: "icon", "aria-label": `Rename task ${task.id}`,
+      onclick: () => renameTask(task),
+    }, "✎"),
+    el("button", {
+      class: "icon danger", "aria-label": `Delete task ${task.id}`,
+      onclick: () => deleteTask(task),
+    }, "🗑"))));
+}
+
+async function renameTask(task) {
+  const title = prompt(`Rename task #${task.id}`, task.title);
+  if (title === null || !title.trim()) return;
+  await guarded(() => request("PATCH", `/api/me/tasks/${task.id}`, { title }));
+  await loadTasks();
+}
+
+async function deleteTask(task) {
+  if (!confirm(`Delete task #${task.id} “${task.title}”?`)) return;
+  await guarded(() => request("DELETE", `/api/me/tasks/${task.id}`));
+  await loadTasks();
+}
+
+// Run an action; show its failure in the thread instead of losing it.
+async function guarded(action) {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    $("#messages").append(errorMessage(error.message || "Something went wrong."));
+    return null;
+  }
+}
+
+// ---- Start -------------------------------------------------------------------
+
+async function start() {
+  if (!session.token) return showAuth();
+  try {
+    state.user = await request("GET", "/api/auth/me");
+  } catch {
+    return signOut();
+  }
+  $("#auth").hidden = true;
+  $("#app").hidden = false;
+  $("#whoami").textContent = state.user.name || state.user.email || "";
+  await loadConversations();
+  if (state.conversations.length) await openConversation(state.conversations[0].id);
+  else newConversation();
+  await loadTasks();
+}
+
+function toggle(panelClass, button) {
+  const open = document.body.classList.toggle(panelClass);
+  button.setAttribute("aria-expanded", String(open));
+}
+
+function wire() {
+  $("#tab-signin").addEventListener("click", () => setAuthMode("signin"));
+  $("#tab-signup").addEventListener("click", () => setAuthMode("signup"));
+  $("#auth-form").addEventListener("submit", submitAuth);
+  $("#sign-out").addEventListener("click", signOut);
+  $("#new-conversation").addEventListener("click", newConversation);
+  $("#composer").addEventListener("submit", send);
+  $("#message-input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("#composer").requestSubmit();
+    }
+  });
+  $("#task-filter").addEventListener("change", () => loadTasks());
+  $("#toggle-conversations").addEventListener("click", (e) => toggle("show-conversations", e.currentTarget));
+  $("#toggle-tasks").addEventListener("click", (e) => toggle("show-tasks", e.currentTarget));
+}
+
+wire();
+start();
