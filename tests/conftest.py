@@ -6,11 +6,16 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -162,3 +167,48 @@ async def bob(db: Database) -> User:
         return await users.create_user(
             session, email="bob@example.com", password_hash=None, name="Bob"
         )
+
+
+TEST_JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, database_url: str) -> Iterator[str]:
+    """A real `todochat serve` process on a free port; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TODOCHAT_DATABASE_URL": database_url,
+        "TODOCHAT_JWT_SECRET": TEST_JWT_SECRET,
+        "TODOCHAT_AGENT": "builtin",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "todochat.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "server.log", "wb"),  # noqa: SIM115 - closed with the process
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp_path / "server.log").read_text()[-2000:])
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -98,6 +98,7 @@ function showAuth() {
 
 function signOut() {
   session.token = null;
+  authMode = "signin";
   state.user = null;
   state.conversationId = null;
   $("#messages").replaceChildren();
@@ -130,7 +131,7 @@ function renderConversations() {
       el("button", {
         class: "icon danger", "aria-label": `Delete conversation ${title}`,
         onclick: () => deleteConversation(conversation),
-      }, "🗑"));
+      }, "✕"));
   }));
 }
 
@@ -286,7 +287,7 @@ function renderTasks(tasks) {
     el("button", {
       class: "icon danger", "aria-label": `Delete task ${task.id}`,
       onclick: () => deleteTask(task),
-    }, "🗑"))));
+    }, "✕"))));
 }
 
 async function renameTask(task) {
