@@ -20,6 +20,7 @@ from todochat.services.pagination import (
     encode_cursor,
     order_by,
 )
+from todochat.services.persistence import save
 
 SUMMARY_MAX_LENGTH = 4000
 _NEWEST_FIRST = [
@@ -49,10 +50,7 @@ async def create_conversation(
         title=clean_title(title) if title is not None else None,
         meta=check_metadata(metadata),
     )
-    session.add(conversation)
-    await session.commit()
-    await session.refresh(conversation)
-    return conversation
+    return await save(session, conversation)
 
 
 async def get_conversation(
@@ -109,8 +107,6 @@ async def update_conversation(
     conversation = await get_conversation(session, user_id, conversation_id)
     given = changes.model_fields_set
     if "title" in given:
-        if changes.title is None:
-            raise InvalidInputError("title must not be empty", "title")
         conversation.title = clean_title(changes.title)
     if "summary" in given:
         summary = (changes.summary or "").strip()
@@ -121,10 +117,7 @@ async def update_conversation(
         conversation.summary = summary or None
     if "metadata" in given:
         conversation.meta = check_metadata(changes.metadata)
-    session.add(conversation)
-    await session.commit()
-    await session.refresh(conversation)
-    return conversation
+    return await save(session, conversation)
 
 
 async def rename_conversation(

@@ -9,9 +9,9 @@ from todochat.config import get_settings
 from todochat.errors import InvalidInputError
 
 
-def clean_title(title: str, field: str = "title") -> str:
+def clean_title(title: str | None, field: str = "title") -> str:
     """The title trimmed; 1 to `title_max_length` characters."""
-    cleaned = " ".join(title.split())
+    cleaned = " ".join((title or "").split())
     limit = get_settings().title_max_length
     if not cleaned:
         raise InvalidInputError(f"{field} must not be empty", field)

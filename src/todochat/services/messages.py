@@ -13,6 +13,7 @@ from todochat.config import get_settings
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Conversation, Message, MessageRole, utcnow
 from todochat.services.limits import check_metadata, clamp_limit
+from todochat.services.persistence import save
 
 
 def check_content(role: MessageRole, content: str) -> str:
@@ -80,10 +81,7 @@ async def append_message(
         tool_calls=tool_calls,
         meta=check_metadata(metadata),
     )
-    session.add(message)
-    await session.commit()
-    await session.refresh(message)
-    return message
+    return await save(session, message)
 
 
 async def _require_conversation(

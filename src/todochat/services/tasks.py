@@ -23,6 +23,7 @@ from todochat.services.pagination import (
     encode_cursor,
     order_by,
 )
+from todochat.services.persistence import save
 
 # "open" is everything still to do: pending or in progress.
 StatusFilter = TaskStatus | Literal["all", "open"]
@@ -88,10 +89,7 @@ async def create_task(
         meta=check_metadata(metadata),
     )
     task.number = await allocate_task_number(session, user_id)
-    session.add(task)
-    await session.commit()
-    await session.refresh(task)
-    return task
+    return await save(session, task)
 
 
 async def get_task(session: AsyncSession, user_id: str, number: int) -> Task:
@@ -198,8 +196,6 @@ async def update_task(
     task = await get_task(session, user_id, number)
     given = changes.model_fields_set
     if "title" in given:
-        if changes.title is None:
-            raise InvalidInputError("title must not be empty", "title")
         task.title = clean_title(changes.title)
     if "description" in given:
         task.description = clean_description(changes.description)
@@ -215,10 +211,7 @@ async def update_task(
         if changes.status is None:
             raise InvalidInputError("status must not be empty", "status")
         _set_status(task, _status(changes.status))
-    session.add(task)
-    await session.commit()
-    await session.refresh(task)
-    return task
+    return await save(session, task)
 
 
 async def set_task_completed(
@@ -226,12 +219,10 @@ async def set_task_completed(
 ) -> Task:
     """Mark the task completed, or reopen it (back to pending)."""
     task = await get_task(session, user_id, number)
-    if task.completed != completed:
-        _set_status(task, TaskStatus.COMPLETED if completed else TaskStatus.PENDING)
-        session.add(task)
-        await session.commit()
-        await session.refresh(task)
-    return task
+    if task.completed == completed:
+        return task
+    _set_status(task, TaskStatus.COMPLETED if completed else TaskStatus.PENDING)
+    return await save(session, task)
 
 
 async def delete_task(session: AsyncSession, user_id: str, number: int) -> Task:

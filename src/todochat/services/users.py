@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from todochat.errors import ConflictError, InvalidInputError, NotFoundError
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, USER_ID_MAX_LENGTH
+from todochat.services.persistence import save
 
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NAME_MAX_LENGTH = 100
@@ -128,10 +129,7 @@ async def update_profile(
         user.name = _clean_name(name)
     if timezone is not None:
         user.timezone = validate_timezone(timezone)
-    session.add(user)
-    await session.commit()
-    await session.refresh(user)
-    return user
+    return await save(session, user)
 
 
 async def delete_user(session: AsyncSession, user_id: str) -> None:
