@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from todochat.agent import phrasebook as pb
 from todochat.agent.base import (
@@ -83,6 +84,9 @@ def _words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    # "grocery" and "groceries" share a stem: consonant + y makes its plural in -ies.
+    if len(word) > 3 and word.endswith("y") and word[-2] not in "aeiouy":
+        return word[:-1]
     for suffix in ("ies", "es", "s", "ing"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -195,6 +199,8 @@ class _Turn:
             return _Outcome(pb.HELP_TEXT)
         if understood.intent == Intent.BULK:
             return _Outcome(pb.BULK_REPLY)
+        if understood.intent == Intent.REOPEN:
+            return _Outcome(pb.REOPEN_REPLY)
         return await self._handlers[understood.intent](understood.slots)
 
     # Follow-ups ---------------------------------------------------------------
@@ -341,23 +347,63 @@ class _Turn:
         if not call.ok or not isinstance(call.result, list):
             return self._failure(call)
         tasks = [t for t in call.result if isinstance(t, dict)]
+        when = pb.WHEN_WORDS.get(slots.get("when", "").lower())
+        if when:
+            tasks = [t for t in tasks if self._due_within(t, when)]
+        priority = pb.PRIORITY_WORDS.get(slots.get("priority", "").lower())
+        if priority:
+            tasks = [t for t in tasks if t.get("priority") == priority]
         if not tasks:
-            if query:
-                return _Outcome(f"No tasks mention {_quoted(query)}.")
-            return _Outcome(
-                {
-                    "pending": "Nothing pending — you're all caught up!",
-                    "completed": "You haven't completed any tasks yet.",
-                }.get(status, "Your list is empty. Try “add buy milk”.")
-            )
+            return _Outcome(self._nothing_listed(status, query, when, priority))
         count = _count(len(tasks), "task")
-        heading = {
-            "pending": f"You have {count} pending:",
-            "completed": f"You've completed {count}:",
-        }.get(status, f"Your list has {count}:")
         if query:
             heading = f"Tasks mentioning {_quoted(query)}:"
+        elif when == "overdue":
+            heading = f"You have {count} overdue:"
+        elif when:
+            heading = f"Due {when}: {count}:"
+        elif priority:
+            heading = f"You have {count} at {priority} priority:"
+        else:
+            heading = {
+                "pending": f"You have {count} pending:",
+                "completed": f"You've completed {count}:",
+            }.get(status, f"Your list has {count}:")
         return _Outcome("\n".join([heading, *(self._line(t, status) for t in tasks)]))
+
+    @staticmethod
+    def _nothing_listed(status: str, query: str, when: str | None, priority: str | None) -> str:
+        if query:
+            return f"No tasks mention {_quoted(query)}."
+        if when == "overdue":
+            return "Nothing is overdue — well done!"
+        if when:
+            return f"Nothing is due {when}."
+        if priority:
+            return f"No open tasks at {priority} priority."
+        return {
+            "pending": "Nothing pending — you're all caught up!",
+            "completed": "You haven't completed any tasks yet.",
+        }.get(status, "Your list is empty. Try “add buy milk”.")
+
+    def _due_within(self, task: dict[str, Any], when: str) -> bool:
+        """Whether the task's due date falls in `when`, in the user's time zone."""
+        due = task.get("due_date")
+        if not due:
+            return False
+        zone = ZoneInfo(self.timezone)
+        moment = datetime.fromisoformat(str(due)).astimezone(zone)
+        now = datetime.now(zone)
+        if when == "overdue":
+            return moment < now
+        days = (moment.date() - now.date()).days
+        week_end = 6 - now.weekday()  # days left until Sunday
+        return {
+            "today": days == 0,
+            "tomorrow": days == 1,
+            "this week": 0 <= days <= week_end,
+            "next week": week_end < days <= week_end + 7,
+        }[when]
 
     def _line(self, task: dict[str, Any], status: str) -> str:
         notes = []

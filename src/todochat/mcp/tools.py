@@ -178,7 +178,7 @@ def register_task_tools(server: MCPServer, database: Database) -> None:
         description: Annotated[
             str | None, Field(description="New details ('' clears them).", max_length=10_000)
         ] = None,
-        priority: Priority | None = None,
+        priority: Annotated[Priority | None, Field(description="New priority.")] = None,
         due_date: Annotated[
             str | None,
             Field(

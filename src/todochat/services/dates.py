@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -49,6 +51,9 @@ def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) 
     """A plain-language date in the user's time zone, or None if it is not one."""
     zone = ZoneInfo(timezone)
     local_now = (now or datetime.now(UTC)).astimezone(zone)
+    if (ordinal := _BARE_ORDINAL.match(text.strip())) is not None:
+        day = _next_day_of_month(local_now.date(), int(ordinal.group(1)))
+        return datetime.combine(day, END_OF_DAY, tzinfo=zone) if day else None
     parser = DateDataParser(
         languages=["en"],
         settings={
@@ -67,6 +72,22 @@ def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) 
     if data.period not in _TIMED_PERIODS:
         moment = datetime.combine(moment.date(), END_OF_DAY, tzinfo=zone)
     return moment
+
+
+# "the 1st", "15th": dateparser reads these as other things, so they are done here.
+_BARE_ORDINAL = re.compile(r"^(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+def _next_day_of_month(today: date, day: int) -> date | None:
+    """The next date (today included) whose day of the month is `day`."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        with contextlib.suppress(ValueError):
+            candidate = date(year, month, day)
+            if candidate >= today:
+                return candidate
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    return None
 
 
 def is_clearing(value: str) -> bool:
