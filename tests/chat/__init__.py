@@ -1,0 +1,1 @@
+"""Tests of chat, MCP and the agents."""

@@ -1,0 +1,87 @@
+"""Fixtures for the chat, MCP and agent tests: the app served in-process, accounts
+registered through the API, and real servers (subprocesses, or a thread on a socket)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from todochat.api.app import create_app
+from todochat.config import Settings
+
+from .chat_helpers import JWT_SECRET, Chatter, ServerProcess, ThreadedServer, register, running
+
+# Settings that would change which agent runs, or send data out.
+_AGENT_ENVIRONMENT = (
+    "TODOCHAT_AGENT",
+    "TODOCHAT_LLM_BASE_URL",
+    "TODOCHAT_LLM_API_KEY",
+    "TODOCHAT_LLM_MODEL",
+    "TODOCHAT_LLM_TIMEOUT_SECONDS",
+    "TODOCHAT_LLM_MAX_RETRIES",
+    "TODOCHAT_LLM_TRACING",
+    "TODOCHAT_CHAT_REQUESTS_PER_MINUTE",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def chat_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed signing secret and the default agent, set before `settings` resolves."""
+    for name in _AGENT_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TODOCHAT_JWT_SECRET", JWT_SECRET)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The app, started (migrations applied, MCP session manager running)."""
+    application = create_app(settings)
+    async with running(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        yield http
+
+
+@pytest.fixture
+async def ada(client: httpx.AsyncClient) -> Chatter:
+    """A registered user (time zone UTC) of the in-process app."""
+    return Chatter(client, await register(client, "ada@example.com"))
+
+
+@pytest.fixture
+async def ben(client: httpx.AsyncClient) -> Chatter:
+    """Another registered user of the same app."""
+    return Chatter(client, await register(client, "ben@example.com"))
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """Make `todochat serve` processes (not started yet); all are stopped at the end."""
+    made: list[ServerProcess] = []
+
+    def make(database_url: str, **env: str) -> ServerProcess:
+        made.append(ServerProcess(tmp_path, database_url, **env))
+        return made[-1]
+
+    yield make
+    for server in made:
+        server.stop()
+
+
+@pytest.fixture
+def live_url(settings: Settings) -> Iterator[str]:
+    """The base URL of a freshly created app served by uvicorn on a real socket."""
+    with ThreadedServer(create_app(settings)) as server:
+        yield server.base_url

@@ -1,0 +1,116 @@
+"""How the built-in agent reads a message: intents and slots, titles of new tasks,
+and which task a few words refer to."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from todochat.agent.builtin import split_title, title_matches, understand
+from todochat.agent.phrasebook import Intent
+
+# A Wednesday, mid-morning in Paris.
+NOW = datetime(2026, 3, 11, 9, 30, tzinfo=UTC)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("Add a task to buy groceries", Intent.ADD, {"title": "buy groceries"}),
+        ("I need to remember to pay bills", Intent.ADD, {"title": "pay bills"}),
+        ("Remind me to call mom.", Intent.ADD, {"title": "call mom"}),
+        ("Show me all my tasks", Intent.LIST, {}),
+        ("What's pending?", Intent.LIST, {"status": "pending"}),
+        ("What have I completed?", Intent.LIST, {"status": "completed"}),
+        ("Mark task 3 as complete", Intent.COMPLETE, {"ref": "task 3"}),
+        ("the groceries task is done!", Intent.COMPLETE, {"ref": "the groceries task"}),
+        ("Delete the meeting task", Intent.DELETE, {"ref": "the meeting task"}),
+        (
+            "Change task 1 to 'Call mom tonight'",
+            Intent.RENAME,
+            {"ref": "task 1", "value": "'Call mom tonight'"},
+        ),
+        ("make task 5 high priority", Intent.PRIORITIZE, {"ref": "task 5", "priority": "high"}),
+        ("move task 2 to next friday", Intent.RESCHEDULE, {"ref": "task 2", "due": "next friday"}),
+        ("delete all my tasks", Intent.BULK, {}),
+        ("hello", Intent.GREET, {}),
+    ],
+)
+def test_understand_finds_the_intent_and_its_slots(
+    message: str, intent: Intent, slots: dict[str, str]
+) -> None:
+    understood = understand(message)
+    assert understood is not None
+    assert (understood.intent, understood.slots) == (intent, slots)
+
+
+def test_understand_reads_typographic_quotes_as_plain_ones() -> None:
+    understood = understand("Change task 1 to \u2018Call mom tonight\u2019")
+    assert understood is not None
+    assert understood.slots["value"] == "'Call mom tonight'"
+
+
+@pytest.mark.parametrize("message", ["qwzx blorp fnord", "", "the weather is nice"])
+def test_understand_returns_none_when_no_phrasing_fits(message: str) -> None:
+    assert understand(message) is None
+
+
+def test_split_title_takes_out_priority_and_due_date() -> None:
+    title, priority, due = split_title("buy milk tomorrow with high priority", "UTC", now=NOW)
+    assert (title, priority) == ("Buy milk", "high")
+    assert due == datetime(2026, 3, 12, 23, 59, 59, tzinfo=UTC)
+
+
+def test_split_title_resolves_a_time_in_the_users_zone() -> None:
+    title, _, due = split_title("team retro next friday 5pm", "Europe/Paris", now=NOW)
+    assert title == "Team retro"
+    assert due is not None
+    assert (due.astimezone(PARIS).weekday(), due.astimezone(PARIS).hour) == (4, 17)
+
+
+def test_split_title_keeps_numbers_that_are_not_dates() -> None:
+    assert split_title("buy 2 apples", "UTC", now=NOW) == ("Buy 2 apples", None, None)
+
+
+def test_split_title_keeps_a_quoted_title_whole() -> None:
+    assert split_title("'meet Sam on monday'", "UTC", now=NOW) == ("Meet Sam on monday", None, None)
+
+
+def test_split_title_reads_asap_as_urgent() -> None:
+    assert split_title("fix the leak asap", "UTC", now=NOW) == ("Fix the leak", "urgent", None)
+
+
+def test_split_title_drops_to_my_list() -> None:
+    assert split_title("call the bank to my list", "UTC", now=NOW)[0] == "Call the bank"
+
+
+@pytest.mark.parametrize(
+    ("reference", "title"),
+    [
+        ("groceries", "Buy groceries"),
+        ("the meeting task", "Team meeting at 10"),
+        ("the Groceries", "buy GROCERIES"),
+        ("grocery", "Buy groceries"),
+        ("plants", "Water the plant"),
+    ],
+)
+def test_title_matches_every_meaningful_word(reference: str, title: str) -> None:
+    assert title_matches(reference, title)
+
+
+@pytest.mark.parametrize(
+    ("reference", "title"),
+    [
+        ("meeting", "Buy groceries"),
+        ("buy milk", "Buy groceries"),
+        ("the task", "Buy groceries"),
+        ("", "Buy groceries"),
+    ],
+)
+def test_title_matches_rejects_other_titles_and_empty_references(
+    reference: str, title: str
+) -> None:
+    assert not title_matches(reference, title)
