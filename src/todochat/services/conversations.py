@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Conversation
-from todochat.services.limits import check_metadata, clamp_limit, clean_title
+from todochat.services.limits import check_metadata, check_text, clamp_limit, clean_title
 from todochat.services.pagination import (
     Page,
     SortKey,
@@ -109,7 +109,7 @@ async def update_conversation(
     if "title" in given:
         conversation.title = clean_title(changes.title)
     if "summary" in given:
-        summary = (changes.summary or "").strip()
+        summary = check_text(changes.summary or "", "summary").strip()
         if len(summary) > SUMMARY_MAX_LENGTH:
             raise InvalidInputError(
                 f"summary must be at most {SUMMARY_MAX_LENGTH} characters", "summary"

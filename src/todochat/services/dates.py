@@ -15,6 +15,10 @@ END_OF_DAY = time(23, 59, 59)
 # What dateparser calls the precision of a parsed date: these name a clock time.
 _TIMED_PERIODS = {"time", "part_of_day"}
 _CLEARING_WORDS = {"none", "no", "never", "clear", "remove", "nothing", "null", "-"}
+# A day inside the ends of the calendar: an instant in this range can be stored in UTC
+# and shown in any time zone (offsets stay within a day) without overflowing.
+_EARLIEST_DUE = datetime(1, 1, 2, tzinfo=UTC)
+_LATEST_DUE = datetime(9999, 12, 30, tzinfo=UTC)
 
 
 def parse_iso_due(value: str, timezone: str, field: str = "due_at") -> datetime:
@@ -28,7 +32,7 @@ def parse_iso_due(value: str, timezone: str, field: str = "due_at") -> datetime:
         raise InvalidInputError(
             f"{field} must be an ISO date (2026-12-01) or datetime (2026-12-01T17:00)", field
         )
-    return parsed
+    return _check_range(parsed, field)
 
 
 def parse_due(
@@ -44,7 +48,13 @@ def parse_due(
             "(try 'tomorrow', 'next friday 5pm' or 2026-12-01)",
             field,
         )
-    return parsed
+    return _check_range(parsed, field)
+
+
+def _check_range(moment: datetime, field: str) -> datetime:
+    if not _EARLIEST_DUE <= moment <= _LATEST_DUE:
+        raise InvalidInputError(f"{field} is too far in the past or the future", field)
+    return moment
 
 
 def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) -> datetime | None:

@@ -9,9 +9,30 @@ from todochat.config import get_settings
 from todochat.errors import InvalidInputError
 
 
+def check_text(value: str, field: str) -> str:
+    """`value`, unless it holds a NUL character (PostgreSQL cannot store one)."""
+    if "\x00" in value:
+        raise InvalidInputError(f"{field} must not contain NUL characters", field)
+    return value
+
+
+def check_json_text(value: Any, field: str) -> Any:
+    """`value`, unless a string anywhere inside it (keys included) holds a NUL character."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            check_text(item, field)
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple):
+            pending += item
+    return value
+
+
 def clean_title(title: str | None, field: str = "title") -> str:
     """The title trimmed; 1 to `title_max_length` characters."""
-    cleaned = " ".join((title or "").split())
+    cleaned = " ".join(check_text(title or "", field).split())
     limit = get_settings().title_max_length
     if not cleaned:
         raise InvalidInputError(f"{field} must not be empty", field)
@@ -24,7 +45,7 @@ def clean_description(description: str | None) -> str | None:
     """The description trimmed (None when empty); at most `description_max_length`."""
     if description is None:
         return None
-    cleaned = description.strip()
+    cleaned = check_text(description, "description").strip()
     limit = get_settings().description_max_length
     if len(cleaned) > limit:
         raise InvalidInputError(f"description must be at most {limit} characters", "description")
@@ -42,6 +63,7 @@ def check_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
         raise InvalidInputError("metadata must be JSON-serialisable", "metadata") from exc
     if len(encoded.encode()) > limit:
         raise InvalidInputError(f"metadata must be at most {limit} bytes as JSON", "metadata")
+    check_json_text(metadata, "metadata")
     return metadata
 
 

@@ -12,13 +12,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from todochat.config import get_settings
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Conversation, Message, MessageRole, utcnow
-from todochat.services.limits import check_metadata, clamp_limit
+from todochat.services.limits import check_json_text, check_metadata, check_text, clamp_limit
 from todochat.services.persistence import save
 
 
 def check_content(role: MessageRole, content: str) -> str:
     """The content if it fits the limits of its role; InvalidInputError otherwise."""
     settings = get_settings()
+    check_text(content, "content")
     if role in (MessageRole.USER, MessageRole.SYSTEM) and not content.strip():
         raise InvalidInputError("message must not be empty", "content")
     limit = (
@@ -56,6 +57,7 @@ async def append_message(
     """
     role = MessageRole(role)
     content = check_content(role, content)
+    check_json_text(tool_calls, "tool_calls")
     values: dict[str, Any] = {
         "message_seq": col(Conversation.message_seq) + 1,
         "updated_at": utcnow(),

@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_
@@ -57,7 +57,7 @@ def decode_cursor(cursor: str, ordering: str, keys: Sequence[SortKey]) -> list[A
         if data["o"] != ordering or len(data["k"]) != len(keys):
             raise ValueError("cursor from another ordering")
         return [_decode_value(value, key.kind) for value, key in zip(data["k"], keys, strict=True)]
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, OverflowError, binascii.Error) as exc:
         raise InvalidInputError("cursor is invalid or belongs to another query", "cursor") from exc
 
 
@@ -103,12 +103,14 @@ def _decode_value(value: Any, kind: KeyKind) -> Any:
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError("expected an integer")
+        if not -(2**31) <= value < 2**31:
+            raise ValueError("integer out of range")  # every int key is a 32-bit column
         return value
     if kind == "datetime":
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("expected an aware datetime")
-        return parsed
+        return parsed.astimezone(UTC)  # OverflowError at the ends of the calendar
     if kind == "uuid":
         return uuid.UUID(value)
     if not isinstance(value, str):

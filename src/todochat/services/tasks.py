@@ -14,7 +14,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Task, TaskPriority, TaskStatus, User
-from todochat.services.limits import check_metadata, clamp_limit, clean_description, clean_title
+from todochat.services.limits import (
+    check_metadata,
+    check_text,
+    clamp_limit,
+    clean_description,
+    clean_title,
+)
 from todochat.services.pagination import (
     Page,
     SortKey,
@@ -166,7 +172,7 @@ async def list_tasks(
         statement = statement.where(col(Task.status) == _status(status))
     if priority is not None:
         statement = statement.where(col(Task.priority) == TaskPriority(priority))
-    if query and query.strip():
+    if query and check_text(query, "query").strip():
         pattern = f"%{_escape_like(query.strip())}%"
         statement = statement.where(
             or_(

@@ -13,9 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from todochat.errors import ConflictError, InvalidInputError, NotFoundError
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, USER_ID_MAX_LENGTH
+from todochat.services.limits import check_text
 from todochat.services.persistence import save
 
-_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_PATTERN = re.compile(r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
 NAME_MAX_LENGTH = 100
 
 
@@ -37,7 +38,7 @@ def validate_timezone(name: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = " ".join(check_text(name, "name").split())
     if len(cleaned) > NAME_MAX_LENGTH:
         raise InvalidInputError(f"name must be at most {NAME_MAX_LENGTH} characters", "name")
     return cleaned
@@ -79,6 +80,8 @@ async def get_user(session: AsyncSession, user_id: str) -> User:
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The user with this email (any case), or None."""
     cleaned = email.strip().lower()
+    if "\x00" in cleaned:
+        return None  # no stored email can hold one (and PostgreSQL refuses to compare it)
     result = await session.exec(select(User).where(col(User.email) == cleaned))
     return result.first()
 
