@@ -7,6 +7,8 @@ plain PostgreSQL and serverless PostgreSQL behind a transaction pooler each need
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -125,6 +127,24 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
+def _switch_to_wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """Put the database file in WAL mode, waiting for the lock this needs.
+
+    SQLite does not apply busy_timeout to this switch: a brand-new database opened
+    by two processes at once (two workers starting) would fail in one of them.
+    Once the file is in WAL mode the switch is a no-op and returns at once.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """Foreign keys on, WAL, and write transactions that wait instead of failing.
 
@@ -137,10 +157,10 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     def on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        _switch_to_wal(cursor, busy_timeout_ms)
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
