@@ -47,6 +47,52 @@ def test_understand_finds_the_intent_and_its_slots(
     assert (understood.intent, understood.slots) == (intent, slots)
 
 
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("actually delete it", Intent.DELETE, {"ref": "it"}),
+        ("ok, mark task 2 as done please", Intent.COMPLETE, {"ref": "task 2"}),
+        ("Could you please add milk to my list?", Intent.ADD, {"title": "milk to my list"}),
+        ("would you kindly delete task 4", Intent.DELETE, {"ref": "task 4"}),
+        ("so what's pending?", Intent.LIST, {"status": "pending"}),
+    ],
+)
+def test_understand_looks_past_filler_words(
+    message: str, intent: Intent, slots: dict[str, str]
+) -> None:
+    understood = understand(message)
+    assert understood is not None
+    assert (understood.intent, understood.slots) == (intent, slots)
+
+
+def test_filler_words_alone_still_read_as_thanks() -> None:
+    understood = understand("ok")
+    assert understood is not None
+    assert understood.intent == Intent.THANK
+
+
+@pytest.mark.parametrize(
+    "message", ["add a task: finish the slides", "add task - finish the slides"]
+)
+def test_add_reads_a_title_after_a_colon_or_dash(message: str) -> None:
+    understood = understand(message)
+    assert understood is not None
+    assert (understood.intent, understood.slots) == (Intent.ADD, {"title": "finish the slides"})
+
+
+def test_add_keeps_a_title_that_starts_with_the_word_task() -> None:
+    understood = understand("add taskforce meeting notes")
+    assert understood is not None
+    assert understood.slots == {"title": "taskforce meeting notes"}
+
+
+@pytest.mark.parametrize("message", ["list everything", "show me everything"])
+def test_list_everything_lists_every_status(message: str) -> None:
+    understood = understand(message)
+    assert understood is not None
+    assert (understood.intent, understood.slots) == (Intent.LIST, {"status": "all"})
+
+
 def test_understand_reads_typographic_quotes_as_plain_ones() -> None:
     understood = understand("Change task 1 to \u2018Call mom tonight\u2019")
     assert understood is not None

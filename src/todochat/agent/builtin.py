@@ -58,13 +58,18 @@ def normalize(message: str) -> str:
 
 
 def understand(message: str) -> Understanding | None:
-    """The intent and slots of a message, or None if no phrasing fits."""
+    """The intent and slots of a message, or None if no phrasing fits, as said or
+    without the filler words around it ("actually", "could you", "please")."""
     text = normalize(message)
-    for phrasing in pb.PHRASINGS:
-        match = phrasing.pattern.fullmatch(text)
-        if match:
-            slots = {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
-            return Understanding(phrasing.intent, {**slots, **phrasing.fixed})
+    bare = pb.TRAILING_FILLERS.sub("", pb.LEADING_FILLERS.sub("", text)).strip(" ,")
+    for candidate in dict.fromkeys([text, bare]):
+        if not candidate:
+            continue
+        for phrasing in pb.PHRASINGS:
+            match = phrasing.pattern.fullmatch(candidate)
+            if match:
+                slots = {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
+                return Understanding(phrasing.intent, {**slots, **phrasing.fixed})
     return None
 
 

@@ -48,7 +48,7 @@ _MACROS = {
     "{task}": r"(?:task|todo|to-do|item|reminder)",
     "{tasks}": r"(?:tasks|todos|to-dos|items|reminders|list|todo list|to-do list|stuff)",
     "{done}": r"(?:done|complete|completed|finished|checked off|sorted|taken care of)",
-    "{please}": r"(?:(?:please|pls|can you|could you|would you)\s+)?",
+    "{please}": r"(?:(?:please|pls|(?:can|could|would|will) you(?: please)?)\s+)?",
     "{priority}": r"(?P<priority>low|medium|normal|high|urgent|important|top|critical)",
 }
 
@@ -92,6 +92,7 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.LIST, r"{please}(?:find|search(?: for)?|look for|look up)(?: my| the)?(?: {task}s?)?(?: about| with| containing| matching| for)? {query}"),
     _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)?(?: all)?(?: my| the)? (?P<priority>low|high|urgent|important)[ -]priority {tasks}"),
     _p(Intent.LIST, r"{please}(?:show|list|display|give|tell|get)(?: me)?(?: all)?(?: of)?(?: my| the)?(?: (?P<status>pending|open|outstanding|remaining|incomplete|unfinished|current|completed|done|finished|closed))? {tasks}(?: please)?"),
+    _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)? (?:everything|it all|all of (?:it|them))", status="all"),
     _p(Intent.LIST, r"what(?:'s| is| are)(?: on)? (?:my|the) {tasks}"),
     _p(Intent.LIST, r"what (?:tasks |todos )?do i have(?: to do)?"),
     _p(Intent.LIST, r"how many (?:(?P<status>pending|open|completed|done|finished) )?{tasks}(?: do i have| are there| have i got)?(?: (?:left|pending|open))?"),
@@ -132,10 +133,21 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.ADD, r"{please}remind me (?:about|of) {title}"),
     _p(Intent.ADD, r"(?:please )?don'?t (?:let me )?forget (?:to |about )?{title}"),
     _p(Intent.ADD, r"(?:note to self|todo|to-do|task|new task|reminder)\s*[:\-]\s*{title}"),
-    _p(Intent.ADD, r"{please}(?:add|create|make|put|new|save|jot down|write down|note)(?: down)?(?: a| an| another| one more)?(?: new)? (?:{task} )?(?:called |named |titled |to |for |: ?|- )?{title}"),
+    _p(Intent.ADD, r"{please}(?:add|create|make|put|new|save|jot down|write down|note)(?: down)?(?: a| an| another| one more)?(?: new)? (?:{task}\b ?)?(?:called |named |titled |to |for |: ?|- )?{title}"),
     _p(Intent.ADD, r"i (?:need|have|must|should|gotta|got|want) to {title}"),
 )
 # fmt: on
+
+# Said around a request without changing it: "actually delete it", "ok, add milk
+# please". A message that no phrasing fits is tried again without them.
+LEADING_FILLERS = re.compile(
+    r"^(?:(?:actually|ok(?:ay)?|so|oh|and|also|now|then|alright|right|um+|hmm+|well|hey|"
+    r"please|pls|kindly|(?:can|could|would|will) you(?: please| kindly)?)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+TRAILING_FILLERS = re.compile(
+    r"(?:[\s,]+(?:please|pls|for me|thanks|thank you|thx|now|too|as well))+$", re.IGNORECASE
+)
 
 # Words that say nothing about which task is meant.
 REF_STOPWORDS = frozenset(
