@@ -7,10 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("chromium_path")
 
-PASSWORD = "correct horse battery"
+
+async def expect_count(locator: Any, count: int) -> None:
+    """`locator` matches `count` elements, waiting (within Playwright's timeout) for
+    the page to get there: lists refresh after a turn, not at the same instant."""
+    from playwright.async_api import expect
+
+    await expect(locator).to_have_count(count)
 
 
 async def open_page(browser: Any, base_url: str, width: int = 1280) -> Any:
@@ -48,7 +55,7 @@ async def test_signing_up_opens_the_chat_with_the_users_name(
     await page.screenshot(path=screenshot_dir / "01-sign-in.png")
     await sign_up(page, "ada@example.com")
     assert await page.inner_text("#whoami") == "Ada"
-    assert await page.locator(".welcome").count() == 1
+    await expect_count(page.locator(".welcome"), 1)
     await page.screenshot(path=screenshot_dir / "02-empty-chat.png")
 
 
@@ -128,8 +135,8 @@ async def test_reloading_keeps_the_conversation_and_the_tasks(
         "Added task #2: “Call mom”.",
     ]
     await page.locator(".task[data-task-id='2']").wait_for()
-    assert await page.locator(".task").count() == 2
-    assert await page.locator("#conversation-list li").count() == 1
+    await expect_count(page.locator(".task"), 2)
+    await expect_count(page.locator("#conversation-list li"), 1)
 
 
 async def test_another_user_sees_none_of_it(browser: Any, live_server: str) -> None:
@@ -139,8 +146,8 @@ async def test_another_user_sees_none_of_it(browser: Any, live_server: str) -> N
     second = await open_page(browser, live_server)
     await sign_up(second, "bob@example.com", name="Bob")
     await second.locator("#task-list .empty").wait_for()
-    assert await second.locator(".task").count() == 0
-    assert await second.locator("#conversation-list li").count() == 0
+    await expect_count(second.locator(".task"), 0)
+    await expect_count(second.locator("#conversation-list li"), 0)
     answer = await send(second, "show me all my tasks")
     assert "Buy milk" not in answer
 
@@ -170,7 +177,7 @@ async def test_conversations_can_be_started_renamed_and_deleted(
     await send(page, "add a task to buy milk")
     await page.click("#new-conversation")
     await send(page, "what's pending?")
-    assert await page.locator("#conversation-list li").count() == 2
+    await expect_count(page.locator("#conversation-list li"), 2)
     page.once("dialog", lambda dialog: dialog.accept("Groceries"))
     await (
         page.locator("#conversation-list li").nth(1).locator("button[aria-label^='Rename']").click()
@@ -179,9 +186,9 @@ async def test_conversations_can_be_started_renamed_and_deleted(
     page.once("dialog", lambda dialog: dialog.accept())
     await page.click("button[aria-label='Delete conversation Groceries']")
     await page.locator(".conversation-title", has_text="Groceries").wait_for(state="detached")
-    assert await page.locator("#conversation-list li").count() == 1
+    await expect_count(page.locator("#conversation-list li"), 1)
     # Tasks belong to the user, not to a conversation.
-    assert await page.locator(".task").count() == 1
+    await expect_count(page.locator(".task"), 1)
 
 
 async def test_a_failed_turn_is_shown_and_the_typed_text_kept(
