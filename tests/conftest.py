@@ -6,19 +6,15 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.support import ServerProcess, sqlite_url
 from todochat import migrate
 from todochat.config import Settings, get_settings
 from todochat.db import Database, create_engine, normalize_database_url
@@ -27,10 +23,6 @@ from todochat.services import users
 
 POSTGRES_SERVER_URL = os.environ.get("TODOCHAT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_SERVER_URL else ["sqlite"]
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
 
 
 async def _admin_execute(statement: str) -> None:
@@ -169,46 +161,32 @@ async def bob(db: Database) -> User:
         )
 
 
-TEST_JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(tmp_path: Path, database_url: str) -> Iterator[str]:
-    """A real `todochat serve` process on a free port; yields its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "TODOCHAT_DATABASE_URL": database_url,
-        "TODOCHAT_JWT_SECRET": TEST_JWT_SECRET,
-        "TODOCHAT_AGENT": "builtin",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "todochat.cli", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "server.log", "wb"),  # noqa: SIM115 - closed with the process
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp_path / "server.log").read_text()[-2000:])
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    """A real `todochat serve` process on a free port and this test's database; yields
+    its base URL."""
+    with ServerProcess(tmp_path, database_url) as server:
+        yield server.base_url
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.postgresql_only`: keep only the PostgreSQL run of such a test; skip
+    it, saying why, when no server is configured (CI always configures one)."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("postgresql_only") is None:
+            kept.append(item)
+            continue
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec is not None else None
+        if not POSTGRES_SERVER_URL:
+            item.add_marker(pytest.mark.skip(reason="needs TODOCHAT_TEST_DATABASE_URL"))
+            kept.append(item)
+        elif backend not in (None, "postgresql"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -10,10 +10,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.support import JWT_SECRET, ServerProcess, register, running
 from todochat.api.app import create_app
 from todochat.config import Settings
 
-from .chat_helpers import JWT_SECRET, Chatter, ServerProcess, ThreadedServer, register, running
+from .chat_helpers import Chatter, ThreadedServer
 
 # Settings that would change which agent runs, or send data out.
 _AGENT_ENVIRONMENT = (

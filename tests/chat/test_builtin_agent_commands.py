@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from tests.support import register
 from todochat.agent import phrasebook
 
-from .chat_helpers import Chatter, register, tool_names
+from .chat_helpers import Chatter, tool_names
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.support import ServerProcess, register, running
 from todochat.agent.base import (
     AgentError,
     AgentEvent,
@@ -23,7 +24,7 @@ from todochat.api.app import create_app
 from todochat.config import Settings
 from todochat.services import conversations, messages
 
-from .chat_helpers import Chatter, ServerProcess, parse_sse, register, running
+from .chat_helpers import Chatter, parse_sse
 
 
 def shape(stored: list[dict[str, Any]]) -> list[tuple[int, str]]:

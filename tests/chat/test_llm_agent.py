@@ -13,12 +13,13 @@ from agents.tracing import Span, Trace, TracingProcessor, set_trace_processors
 from agents.tracing.processors import default_processor
 from fastapi import FastAPI
 
+from tests.support import register, running
 from todochat.agent.base import HistoryEntry
 from todochat.agent.llm import history_as_model_input
 from todochat.api.app import create_app
 from todochat.config import Settings
 
-from .chat_helpers import Chatter, parse_sse, register, running, tool_names
+from .chat_helpers import Chatter, parse_sse, tool_names
 from .fake_openai import HANG, FakeOpenAI, Received, call, http_error, reply
 
 

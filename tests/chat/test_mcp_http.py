@@ -16,7 +16,9 @@ from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
-from .chat_helpers import TODOCHAT, Chatter, in_own_task, register
+from tests.support import in_own_task, register, todochat_command
+
+from .chat_helpers import Chatter
 
 FIVE_TOOLS = {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
 
@@ -305,9 +307,10 @@ async def test_list_tasks_shows_only_the_callers_tasks(
 
 
 def stdio_parameters(email: str, database_url: str, workdir: Path) -> StdioServerParameters:
+    command, *args = todochat_command("mcp", "--user", email)
     return StdioServerParameters(
-        command=TODOCHAT,
-        args=["mcp", "--user", email],
+        command=command,
+        args=args,
         env={"TODOCHAT_DATABASE_URL": database_url},
         cwd=str(workdir),
     )
@@ -344,7 +347,7 @@ def test_stdio_with_an_unknown_email_exits_with_a_clear_error(
     database_url: str, tmp_path: Path
 ) -> None:
     finished = subprocess.run(
-        [TODOCHAT, "mcp", "--user", "nobody@example.com"],
+        todochat_command("mcp", "--user", "nobody@example.com"),
         env={"PATH": "/usr/bin:/bin", "TODOCHAT_DATABASE_URL": database_url},
         cwd=tmp_path,
         stdin=subprocess.DEVNULL,

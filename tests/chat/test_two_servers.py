@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from .chat_helpers import Account, Chatter, ServerProcess, register
+from tests.support import Account, ServerProcess, register
+
+from .chat_helpers import Chatter
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TODOCHAT_TEST_DATABASE_URL", "").strip(),

@@ -1,0 +1,67 @@
+"""Fixtures for the HTTP API tests: an app on this test's database, a client that
+talks to it in process, and registered users."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+
+from tests.support import JWT_SECRET, Account, register
+from todochat.api.app import create_app
+from todochat.config import Settings
+from todochat.security import passwords
+
+from .support import serving
+
+
+@pytest.fixture(autouse=True)
+def jwt_secret_env(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fixed signing secret, set before the `settings` fixture reads the environment
+    (autouse fixtures run first); create_app() requires one on PostgreSQL."""
+    monkeypatch.setenv("TODOCHAT_JWT_SECRET", JWT_SECRET)
+    return JWT_SECRET
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with the smallest cost: real hashing and verification, a fraction of the
+    time (the production cost makes every sign-up take a noticeable while)."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("todochat-no-such-account"))
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Callable[..., FastAPI]:
+    """An app on this test's database with some settings changed."""
+
+    def make(**changes: Any) -> FastAPI:
+        return create_app(settings.model_copy(update=changes))
+
+    return make
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(app) as client:
+        yield client
+
+
+@pytest.fixture
+async def alice_auth(client: httpx.AsyncClient) -> Account:
+    return await register(client, "alice@example.com", name="Alice")
+
+
+@pytest.fixture
+async def bob_auth(client: httpx.AsyncClient) -> Account:
+    return await register(client, "bob@example.com", name="Bob")
