@@ -329,4 +329,26 @@ async def test_a_missing_task_number_is_reported_not_raised(ada: Chatter) -> Non
     turn = await ada.say("mark task 9 as done")
     call = only_call(turn)
     assert "not found" in call["error"]
-    assert "not found" in turn["response"]
+    assert turn["response"] == "There is no task #9. Say “show my tasks” to see them."
+
+
+async def test_tasks_named_by_number_are_completed_together(ada: Chatter) -> None:
+    await add_tasks(ada, "One", "Two", "Three")
+    turn = await ada.say("Mark tasks 1 and 3 as done")
+    assert [call["arguments"] for call in turn["tool_calls"]] == [{"task_id": 1}, {"task_id": 3}]
+    assert await ada.statuses() == {1: "completed", 2: "pending", 3: "completed"}
+
+
+async def test_tasks_named_by_number_are_deleted_together(ada: Chatter) -> None:
+    await add_tasks(ada, "One", "Two", "Three")
+    turn = await ada.say("delete #1, #2")
+    assert tool_names(turn) == ["delete_task", "delete_task"]
+    assert await ada.titles() == {3: "Three"}
+
+
+async def test_more_numbers_than_allowed_change_nothing(ada: Chatter) -> None:
+    await add_tasks(ada, "One")
+    numbers = ", ".join(str(n) for n in range(1, 13))
+    turn = await ada.say(f"delete tasks {numbers}")
+    assert turn["tool_calls"] == []
+    assert await ada.titles() == {1: "One"}

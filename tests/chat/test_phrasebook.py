@@ -93,6 +93,33 @@ def test_list_everything_lists_every_status(message: str) -> None:
     assert (understood.intent, understood.slots) == (Intent.LIST, {"status": "all"})
 
 
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("Which tasks are completed?", Intent.LIST, {"status": "completed"}),
+        ("which todos are still open", Intent.LIST, {"status": "open"}),
+        ("What's my next task?", Intent.LIST, {"status": "pending"}),
+        ("show all", Intent.LIST, {"status": "all"}),
+        (
+            "Update task 2 title to Prepare slides",
+            Intent.RENAME,
+            {"ref": "task 2", "value": "Prepare slides"},
+        ),
+        (
+            "change task 6 description to receipts from October",
+            Intent.DESCRIBE,
+            {"ref": "task 6", "value": "receipts from October"},
+        ),
+        ("I want to add a new task: clean the garage", Intent.ADD, {"title": "clean the garage"}),
+        ("let's add call the bank", Intent.ADD, {"title": "call the bank"}),
+    ],
+)
+def test_understand_common_rephrasings(message: str, intent: Intent, slots: dict[str, str]) -> None:
+    understood = understand(message)
+    assert understood is not None
+    assert (understood.intent, understood.slots) == (intent, slots)
+
+
 def test_understand_reads_typographic_quotes_as_plain_ones() -> None:
     understood = understand("Change task 1 to \u2018Call mom tonight\u2019")
     assert understood is not None

@@ -32,6 +32,13 @@ from todochat.agent.toolbox import ToolCallRecord
 from todochat.services.dates import describe_due, parse_natural_due
 
 _NUMBER_REF = re.compile(r"^(?:(?:task|todo|item|number|no\.?)\s*)?#?\s*(\d{1,9})$", re.IGNORECASE)
+# "tasks 2 and 3", "#4, #5 & #7": several tasks named exactly, by number.
+_NUMBER_LIST = re.compile(
+    r"^(?:(?:tasks?|todos?|items?|numbers?)\s*)?#?\s*\d{1,9}(?:\s*(?:,|and|&|\+)\s*#?\s*\d{1,9})+$",
+    re.IGNORECASE,
+)
+# The most tasks one message may change by listing their numbers.
+MAX_LISTED_TASKS = 10
 # Typographic quotes (as phones type them) read as plain ones.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[\w'-]+")
@@ -96,6 +103,14 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def _listed_numbers(reference: str) -> list[int]:
+    """The task numbers of "tasks 2 and 3" (in order, once each); [] for anything else."""
+    reference = _unquote(reference).strip()
+    if not _NUMBER_LIST.match(reference):
+        return []
+    return list(dict.fromkeys(int(n) for n in re.findall(r"\d+", reference)))
 
 
 def title_matches(reference: str, title: str) -> bool:
@@ -318,6 +333,9 @@ class _Turn:
     # Handlers -----------------------------------------------------------------
 
     def _failure(self, call: ToolCallRecord) -> _Outcome:
+        number = call.arguments.get("task_id")
+        if isinstance(number, int) and "not found" in (call.error or ""):
+            return _Outcome(f"There is no task #{number}. Say “show my tasks” to see them.")
         return _Outcome(f"Sorry, I couldn't do that: {call.error}")
 
     async def _add(self, slots: dict[str, str]) -> _Outcome:
@@ -428,6 +446,13 @@ class _Turn:
         intent: Intent,
         act: Callable[[int], Awaitable[_Outcome]],
     ) -> _Outcome:
+        listed = _listed_numbers(slots.get("ref", ""))
+        if len(listed) > MAX_LISTED_TASKS:
+            return _Outcome(f"That's a lot at once: name at most {MAX_LISTED_TASKS} tasks.")
+        if listed:
+            # Several tasks, each named by its number: exactly what was asked for.
+            outcomes = [await act(number) for number in listed]
+            return _Outcome("\n".join(outcome.text for outcome in outcomes))
         resolved = await self._resolve(slots, intent)
         if resolved.outcome is not None:
             return resolved.outcome

@@ -92,7 +92,9 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.LIST, r"{please}(?:find|search(?: for)?|look for|look up)(?: my| the)?(?: {task}s?)?(?: about| with| containing| matching| for)? {query}"),
     _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)?(?: all)?(?: my| the)? (?P<priority>low|high|urgent|important)[ -]priority {tasks}"),
     _p(Intent.LIST, r"{please}(?:show|list|display|give|tell|get)(?: me)?(?: all)?(?: of)?(?: my| the)?(?: (?P<status>pending|open|outstanding|remaining|incomplete|unfinished|current|completed|done|finished|closed))? {tasks}(?: please)?"),
-    _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)? (?:everything|it all|all of (?:it|them))", status="all"),
+    _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)? (?:everything|all|it all|all of (?:it|them))", status="all"),
+    _p(Intent.LIST, r"(?:which|what) {tasks} (?:are|have been|did i|have i) (?:already |still )?(?P<status>completed|complete|done|finished|pending|open|left|remaining|outstanding)"),
+    _p(Intent.LIST, r"what(?:'s| is| are) (?:my )?next {task}s?|what (?:should|do) i do next", status="pending"),
     _p(Intent.LIST, r"what(?:'s| is| are)(?: on)? (?:my|the) {tasks}"),
     _p(Intent.LIST, r"what (?:tasks |todos )?do i have(?: to do)?"),
     _p(Intent.LIST, r"how many (?:(?P<status>pending|open|completed|done|finished) )?{tasks}(?: do i have| are there| have i got)?(?: (?:left|pending|open))?"),
@@ -116,7 +118,9 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.DESCRIBE, r"{please}(?:set|change|update|make) the (?:description|details|notes?) (?:of|for|on) {ref} (?:to|as) {value}"),
     _p(Intent.DESCRIBE, r"{please}(?:add|put|attach) (?:a |the )?(?:note|description|details) (?:to|on|for) {ref}(?::| saying| that says| -) ?{value}"),
     _p(Intent.DESCRIBE, r"{please}describe {ref} as {value}"),
+    _p(Intent.DESCRIBE, r"{please}(?:change|set|update) {ref}(?:'s)? (?:description|details|notes?) (?:to|as) {value}"),
     # Renaming.
+    _p(Intent.RENAME, r"{please}(?:change|set|update|edit) {ref}(?:'s)? (?:title|name) (?:to|as) {value}"),
     _p(Intent.RENAME, r"{please}(?:change|set|update) the (?:title|name) of {ref} to {value}"),
     _p(Intent.RENAME, r"{please}(?:change|rename|update|edit|retitle|reword) {ref}(?: to| into| as|:) ?{value}"),
     # Completing.
@@ -128,6 +132,7 @@ PHRASINGS: tuple[Phrasing, ...] = (
     # Deleting.
     _p(Intent.DELETE, r"{please}(?:delete|remove|cancel|drop|erase|get rid of|trash|scrap|forget about|forget) {ref}"),
     # Adding: last, so that every more specific phrasing above wins.
+    _p(Intent.ADD, r"(?:i (?:want|would like|need) to|i'?d like to|let'?s) (?:add|create|put|jot down|write down|note)(?: down)?(?: a| an| another| one more)?(?: new)? (?:{task}\b ?)?(?:called |named |titled |to |for |: ?|- )?{title}"),
     _p(Intent.ADD, r"(?:i )?(?:need|have|want) to remember to {title}"),
     _p(Intent.ADD, r"{please}(?:remember|remind me) to {title}"),
     _p(Intent.ADD, r"{please}remind me (?:about|of) {title}"),
@@ -166,7 +171,9 @@ ORDINALS = {
 STATUS_WORDS = {
     "pending": "pending", "open": "pending", "outstanding": "pending", "remaining": "pending",
     "incomplete": "pending", "unfinished": "pending", "current": "pending",
-    "completed": "completed", "done": "completed", "finished": "completed", "closed": "completed",
+    "left": "pending",
+    "completed": "completed", "complete": "completed", "done": "completed",
+    "finished": "completed", "closed": "completed",
 }  # fmt: skip
 PRIORITY_WORDS = {
     "low": "low", "medium": "medium", "normal": "medium", "high": "high", "important": "high",
