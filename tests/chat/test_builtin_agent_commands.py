@@ -292,6 +292,48 @@ async def test_gibberish_gets_the_help_text_and_no_tool_call(ada: Chatter, messa
     assert await ada.tasks() == []
 
 
+async def test_a_few_plain_words_get_a_suggestion_to_add_them(ada: Chatter) -> None:
+    turn = await ada.say("Buy bread")
+    assert turn["tool_calls"] == []
+    assert "say “add buy bread”" in turn["response"]
+    assert await ada.tasks() == []
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("delete", phrasebook.WHICH_TASK),
+        ("mark as done", phrasebook.WHICH_TASK),
+        ("add a task", "What should the task say? For example: “add buy milk”."),
+        ("rename task 1", "What should task 1 be called? Say “rename task 1 to …”."),
+    ],
+)
+async def test_a_request_missing_its_task_or_text_asks_for_it(
+    ada: Chatter, message: str, question: str
+) -> None:
+    await add_tasks(ada, "One")
+    turn = await ada.say(message)
+    assert (turn["tool_calls"], turn["response"]) == ([], question)
+    assert await ada.titles() == {1: "One"}
+    assert await ada.statuses() == {1: "pending"}
+
+
+async def test_show_task_2_describes_it(ada: Chatter) -> None:
+    await ada.add_task("One")
+    await ada.add_task("Finish report", priority="high", description="Q3 numbers")
+    turn = await ada.say("show task 2")
+    assert tool_names(turn) == ["list_tasks"]
+    assert turn["response"] == "Task #2 “Finish report”: pending, high priority.\nNotes: Q3 numbers"
+
+
+async def test_remind_me_tomorrow_to_sets_the_due_date(paris: Chatter) -> None:
+    turn = await paris.say("remind me tomorrow to call the bank")
+    call = only_call(turn)
+    assert call["arguments"]["title"] == "Call the bank"
+    tomorrow = paris_today() + timedelta(days=1)
+    assert datetime.fromisoformat(call["arguments"]["due_date"]).date() == tomorrow
+
+
 @pytest.mark.parametrize("message", ["delete all my tasks", "complete every task"])
 async def test_bulk_requests_are_refused_without_a_tool_call(ada: Chatter, message: str) -> None:
     await add_tasks(ada, "Buy groceries", "Call mom")

@@ -112,6 +112,22 @@ def test_list_everything_lists_every_status(message: str) -> None:
         ),
         ("I want to add a new task: clean the garage", Intent.ADD, {"title": "clean the garage"}),
         ("let's add call the bank", Intent.ADD, {"title": "call the bank"}),
+        (
+            "remind me tomorrow to call the bank",
+            Intent.ADD,
+            {"due": "tomorrow", "title": "call the bank"},
+        ),
+        ("show task 2", Intent.SHOW, {"ref": "task 2"}),
+        ("what is #3?", Intent.SHOW, {"ref": "#3"}),
+        ("tell me more about the report task", Intent.SHOW, {"ref": "the report task"}),
+        (
+            "what's pending this week?",
+            Intent.LIST,
+            {"when": "this week", "status": "pending"},
+        ),
+        ("show urgent tasks", Intent.LIST, {"priority": "urgent"}),
+        ("what did I finish today", Intent.LIST, {"status": "completed"}),
+        ("how are you?", Intent.GREET, {}),
     ],
 )
 def test_understand_common_rephrasings(message: str, intent: Intent, slots: dict[str, str]) -> None:
@@ -142,6 +158,20 @@ def test_split_title_resolves_a_time_in_the_users_zone() -> None:
     assert title == "Team retro"
     assert due is not None
     assert (due.astimezone(PARIS).weekday(), due.astimezone(PARIS).hour) == (4, 17)
+
+
+@pytest.mark.parametrize(
+    ("words", "due_day"),
+    [
+        ("by end of month", 31),  # March 2026
+        ("by the end of the week", 15),  # NOW is a Wednesday; the week ends on Sunday
+        ("eod", 11),
+    ],
+)
+def test_split_title_reads_the_end_of_a_period(words: str, due_day: int) -> None:
+    title, _, due = split_title(f"submit taxes {words}", "UTC", now=NOW)
+    assert title == "Submit taxes"
+    assert due == datetime(2026, 3, due_day, 23, 59, 59, tzinfo=UTC)
 
 
 def test_split_title_keeps_numbers_that_are_not_dates() -> None:

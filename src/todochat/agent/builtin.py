@@ -195,9 +195,11 @@ class _Turn:
         self.request = request
         self.tools = request.tools
         self.timezone = request.timezone
+        self._all_tasks: list[dict[str, Any]] | None = None
         self._handlers: dict[Intent, Callable[[dict[str, str]], Awaitable[_Outcome]]] = {
             Intent.ADD: self._add,
             Intent.LIST: self._list,
+            Intent.SHOW: self._show,
             Intent.COMPLETE: self._complete,
             Intent.DELETE: self._delete,
             Intent.RENAME: self._rename,
@@ -210,7 +212,7 @@ class _Turn:
         resumed = self._answer_to_question()
         understood = resumed or understand(self.request.message)
         if understood is None:
-            return _Outcome("I'm not sure what you mean. " + pb.HELP_TEXT)
+            return _Outcome(pb.NOT_UNDERSTOOD + self._add_suggestion() + pb.HELP_TEXT)
         if understood.intent == Intent.GREET:
             return _Outcome(pb.GREETING)
         if understood.intent == Intent.THANK:
@@ -222,6 +224,13 @@ class _Turn:
         if understood.intent == Intent.REOPEN:
             return _Outcome(pb.REOPEN_REPLY)
         return await self._handlers[understood.intent](understood.slots)
+
+    def _add_suggestion(self) -> str:
+        """ "buy bread" alone may be a task to add: say how, for a few plain words."""
+        text = normalize(self.request.message)
+        if 1 <= len(text.split()) <= 6 and not re.search(r"[?:/@#]", self.request.message):
+            return pb.ADD_SUGGESTION.format(text=text[:1].lower() + text[1:])
+        return ""
 
     # Follow-ups ---------------------------------------------------------------
 
@@ -288,19 +297,18 @@ class _Turn:
     async def _resolve(self, slots: dict[str, str], intent: Intent) -> _Resolved:
         reference = _unquote(slots.get("ref", ""))
         lowered = reference.lower().strip()
+        if not lowered:
+            return _Resolved(outcome=_Outcome(pb.WHICH_TASK))
         if (match := _NUMBER_REF.match(lowered)) is not None:
             return _Resolved(number=int(match.group(1)))
         if lowered in pb.BACK_REFERENCES:
             number = self._last_task_number()
             if number is None:
-                return _Resolved(
-                    outcome=_Outcome("Which task do you mean? Tell me its number or its title.")
-                )
+                return _Resolved(outcome=_Outcome(pb.WHICH_TASK))
             return _Resolved(number=number)
-        listing = await self.tools.call("list_tasks", {"status": "all", "limit": 200})
-        if not listing.ok or not isinstance(listing.result, list):
-            return _Resolved(outcome=_Outcome(f"I couldn't look up your tasks: {listing.error}"))
-        tasks = [t for t in listing.result if isinstance(t, dict)]
+        tasks = await self._every_task()
+        if tasks is None:
+            return _Resolved(outcome=_Outcome("Sorry, I couldn't look up your tasks just now."))
         matches = [t for t in tasks if title_matches(reference, str(t.get("title", "")))]
         if intent != Intent.DELETE:
             # "the groceries task is done" means the open one, not last week's.
@@ -330,18 +338,29 @@ class _Turn:
             )
         return _Resolved(number=int(matches[0]["id"]), title=str(matches[0].get("title", "")))
 
+    async def _every_task(self) -> list[dict[str, Any]] | None:
+        """All the user's tasks (one list_tasks call per turn at most); None on failure."""
+        if self._all_tasks is None:
+            listing = await self.tools.call("list_tasks", {"status": "all", "limit": 200})
+            if not listing.ok or not isinstance(listing.result, list):
+                return None
+            self._all_tasks = [t for t in listing.result if isinstance(t, dict)]
+        return self._all_tasks
+
     # Handlers -----------------------------------------------------------------
 
     def _failure(self, call: ToolCallRecord) -> _Outcome:
         number = call.arguments.get("task_id")
         if isinstance(number, int) and "not found" in (call.error or ""):
-            return _Outcome(f"There is no task #{number}. Say “show my tasks” to see them.")
+            return _Outcome(pb.NO_SUCH_TASK.format(number=number))
         return _Outcome(f"Sorry, I couldn't do that: {call.error}")
 
     async def _add(self, slots: dict[str, str]) -> _Outcome:
-        title, priority, due = split_title(slots["title"], self.timezone)
+        title, priority, due = split_title(slots.get("title", ""), self.timezone)
         if not title:
             return _Outcome("What should the task say? For example: “add buy milk”.")
+        if due is None and slots.get("due"):
+            due = parse_natural_due(slots["due"], self.timezone)
         arguments: dict[str, Any] = {"title": title}
         if priority:
             arguments["priority"] = priority
@@ -393,6 +412,25 @@ class _Turn:
                 "completed": f"You've completed {count}:",
             }.get(status, f"Your list has {count}:")
         return _Outcome("\n".join([heading, *(self._line(t, status) for t in tasks)]))
+
+    async def _show(self, slots: dict[str, str]) -> _Outcome:
+        resolved = await self._resolve(slots, Intent.SHOW)
+        if resolved.outcome is not None:
+            return resolved.outcome
+        tasks = await self._every_task()
+        if tasks is None:
+            return _Outcome("Sorry, I couldn't look up your tasks just now.")
+        task = next((t for t in tasks if t.get("id") == resolved.number), None)
+        if task is None:
+            return _Outcome(pb.NO_SUCH_TASK.format(number=resolved.number))
+        facts = ["done" if task.get("completed") else "pending", f"{task.get('priority')} priority"]
+        if task.get("due_date"):
+            due = datetime.fromisoformat(str(task["due_date"]))
+            facts.append("due " + describe_due(due, self.timezone))
+        text = f"Task #{task['id']} {_quoted(str(task['title']))}: {', '.join(facts)}."
+        if task.get("description"):
+            text += f"\nNotes: {task['description']}"
+        return _Outcome(text)
 
     @staticmethod
     def _nothing_listed(status: str, query: str, when: str | None, priority: str | None) -> str:
@@ -491,7 +529,10 @@ class _Turn:
         return await self._with_task(slots, intent, act)
 
     async def _rename(self, slots: dict[str, str]) -> _Outcome:
-        value = slots["value"]
+        value = slots.get("value", "")
+        if not value:
+            reference = _unquote(slots.get("ref", "")) or "the task"
+            return _Outcome(f"What should {reference} be called? Say “rename {reference} to …”.")
         # "change task 3 to high priority" / "… to tomorrow" are not new titles.
         priority = pb.PRIORITY_WORDS.get(re.sub(r"\s*priority$", "", value.lower()).strip())
         if priority and value.lower().endswith("priority"):

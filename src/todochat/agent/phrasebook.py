@@ -20,6 +20,7 @@ class Intent(StrEnum):
     LIST = "list"
     COMPLETE = "complete"
     DELETE = "delete"
+    SHOW = "show"
     RENAME = "rename"
     DESCRIBE = "describe"
     PRIORITIZE = "prioritize"
@@ -66,7 +67,7 @@ def _p(intent: Intent, template: str, **fixed: str) -> Phrasing:
 # fmt: off
 PHRASINGS: tuple[Phrasing, ...] = (
     # Small talk.
-    _p(Intent.GREET, r"(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening))(?: there)?"),
+    _p(Intent.GREET, r"(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|what'?s up|how are you(?: doing)?|how'?s it going)(?: there)?"),
     _p(Intent.THANK, r"(?:thanks|thank you|thx|ty|cheers)(?: (?:a lot|so much|very much))?"),
     _p(Intent.THANK, r"(?:great|perfect|ok|okay|cool|nice|awesome|got it)"),
     _p(Intent.HELP, r"(?:help|\?|what can you do|how does (?:this|it) work|commands|menu)"),
@@ -76,12 +77,17 @@ PHRASINGS: tuple[Phrasing, ...] = (
     # Not something the tools can do.
     _p(Intent.REOPEN, r"{please}(?:reopen|re-open|uncomplete|undo|unmark|restore) ?(?P<ref>.*)"),
     _p(Intent.REOPEN, r"{please}mark {ref} as (?:not done|not complete|incomplete|undone|pending|open)"),
+    # One task in detail.
+    _p(Intent.SHOW, r"{please}(?:show|display|view|open|get)(?: me)?(?: the)?(?: details (?:of|for|on))? (?P<ref>(?:task|todo|item|number) ?#?\d{1,9}|#\d{1,9})(?: details)?"),
+    _p(Intent.SHOW, r"what(?:'s| is| was) (?P<ref>(?:task|todo|item|number) ?#?\d{1,9}|#\d{1,9})(?: about)?"),
+    _p(Intent.SHOW, r"{please}(?:tell me (?:more )?about|(?:give me )?(?:the )?(?:details|info) (?:of|for|on|about)) {ref}"),
     # Listing.
-    _p(Intent.LIST, r"what (?:have|did) i (?:already )?(?:completed?|finish(?:ed)?|done|do|accomplish(?:ed)?|get done)(?: so far)?", status="completed"),
+    _p(Intent.LIST, r"what (?:have|did) i (?:already )?(?:completed?|finish(?:ed)?|done|do|accomplish(?:ed)?|get done)(?: so far| yet| today| this week)?", status="completed"),
     _p(Intent.LIST, r"{please}(?:show|tell|give)(?: me)? what i(?:'ve| have)? (?:already )?(?:done|completed|finished)(?: so far)?", status="completed"),
     _p(Intent.LIST, r"what(?:'s| is| has been) (?:completed|done|finished)", status="completed"),
     _p(Intent.LIST, r"what(?:'s| is| are)(?: my)?(?: {tasks})? (?P<when>overdue|late|past due)", status="pending"),
     _p(Intent.LIST, r"what(?:'s| is| are)(?: my)?(?: {tasks})? due (?P<when>today|tonight|tomorrow|this week|next week)", status="pending"),
+    _p(Intent.LIST, r"what(?:'s| is| are)(?: still)? (?:pending|left|open|planned|on my (?:list|plate))(?: for)? (?P<when>today|tonight|tomorrow|this week|next week)", status="pending"),
     _p(Intent.LIST, r"{please}(?:show|list|give)(?: me)?(?: my| the| all)?(?: {tasks})? (?:that are )?(?:due )?(?P<when>overdue|today|tomorrow|this week)(?: {tasks})?", status="pending"),
     _p(Intent.LIST, r"{please}(?:show|list|give)(?: me)?(?: my| the| all)? (?P<when>overdue|today's|tomorrow's) {tasks}", status="pending"),
     _p(Intent.LIST, r"what(?:'s| is) (?:still )?(?:pending|left|outstanding|remaining|open|not done|on my plate|next|due)(?: for me)?", status="pending"),
@@ -90,7 +96,7 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.LIST, r"(?:what|which) {tasks} (?:mention|contain|are about|have|include|say) {query}"),
     _p(Intent.LIST, r"{please}(?:show|list|find|search|give|display)(?: me)?(?: my| the)? {tasks} (?:about|with|containing|matching|mentioning|for) {query}"),
     _p(Intent.LIST, r"{please}(?:find|search(?: for)?|look for|look up)(?: my| the)?(?: {task}s?)?(?: about| with| containing| matching| for)? {query}"),
-    _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)?(?: all)?(?: my| the)? (?P<priority>low|high|urgent|important)[ -]priority {tasks}"),
+    _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)?(?: all)?(?: my| the)? (?P<priority>low|high|urgent|important|critical)(?:[ -]priority)? {tasks}"),
     _p(Intent.LIST, r"{please}(?:show|list|display|give|tell|get)(?: me)?(?: all)?(?: of)?(?: my| the)?(?: (?P<status>pending|open|outstanding|remaining|incomplete|unfinished|current|completed|done|finished|closed))? {tasks}(?: please)?"),
     _p(Intent.LIST, r"{please}(?:show|list|display|give)(?: me)? (?:everything|all|it all|all of (?:it|them))", status="all"),
     _p(Intent.LIST, r"(?:which|what) {tasks} (?:are|have been|did i|have i) (?:already |still )?(?P<status>completed|complete|done|finished|pending|open|left|remaining|outstanding)"),
@@ -123,15 +129,20 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.RENAME, r"{please}(?:change|set|update|edit) {ref}(?:'s)? (?:title|name) (?:to|as) {value}"),
     _p(Intent.RENAME, r"{please}(?:change|set|update) the (?:title|name) of {ref} to {value}"),
     _p(Intent.RENAME, r"{please}(?:change|rename|update|edit|retitle|reword) {ref}(?: to| into| as|:) ?{value}"),
+    _p(Intent.RENAME, r"{please}(?:rename|retitle) {ref}"),
     # Completing.
+    _p(Intent.COMPLETE, r"{please}(?:mark|set|tick|check)(?: as)? {done}"),
     _p(Intent.COMPLETE, r"{please}(?:mark|set|tick|check) {ref} (?:as )?(?:being )?{done}"),
     _p(Intent.COMPLETE, r"{please}(?:complete|finish|check off|tick off|close|finalize) {ref}"),
     _p(Intent.COMPLETE, r"i(?:'ve| have)? (?:just |already )?(?:finished|completed|done|did|checked off) {ref}"),
     _p(Intent.COMPLETE, r"{ref} (?:is|was|has been|are) (?:now |all )?{done}"),
     _p(Intent.COMPLETE, r"(?:i'?m |i am )?(?:done|finished) with {ref}"),
     # Deleting.
+    _p(Intent.DELETE, r"{please}(?:delete|remove|cancel|erase)(?: a| the)?(?: {task})?"),
     _p(Intent.DELETE, r"{please}(?:delete|remove|cancel|drop|erase|get rid of|trash|scrap|forget about|forget) {ref}"),
     # Adding: last, so that every more specific phrasing above wins.
+    _p(Intent.ADD, r"{please}(?:add|create|new)(?: a| an| another)?(?: new)?(?: {task})?"),
+    _p(Intent.ADD, r"{please}remind me (?P<due>today|tonight|tomorrow|on \w+|next \w+|this \w+|in \d+ \w+) (?:to|that i (?:need|have) to) {title}"),
     _p(Intent.ADD, r"(?:i (?:want|would like|need) to|i'?d like to|let'?s) (?:add|create|put|jot down|write down|note)(?: down)?(?: a| an| another| one more)?(?: new)? (?:{task}\b ?)?(?:called |named |titled |to |for |: ?|- )?{title}"),
     _p(Intent.ADD, r"(?:i )?(?:need|have|want) to remember to {title}"),
     _p(Intent.ADD, r"{please}(?:remember|remind me) to {title}"),
@@ -201,14 +212,14 @@ TITLE_PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # A due date inside a new task's title starts with one of these words …
 DUE_LEADS = re.compile(
     r"\b(?:by|due|on|before|until|till|at|this|next|tomorrow|today|tonight|in|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|end of)\b",
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|end of|eod|eow|eom)\b",
     re.IGNORECASE,
 )
 # … and contains one of these, so "buy 2 apples" keeps its number.
 DATE_HINTS = re.compile(
     r"\b(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|mon|tue|wed|thu|fri|sat|sun|week|month|year|morning|noon|afternoon|"
-    r"evening|midnight|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|"
+    r"evening|midnight|eod|eow|eom|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|"
     r"february|march|april|june|july|august|september|october|november|december|"
     r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|in \d+ \w+|"
     r"\d{1,2}(?:st|nd|rd|th))\b",
@@ -222,7 +233,7 @@ TRAILING_LIST_WORDS = re.compile(
 HELP_TEXT = (
     "I can manage your todo list. Try:\n"
     "• “Add a task to buy groceries tomorrow”\n"
-    "• “Show me all my tasks” or “What's pending?”\n"
+    "• “Show me all my tasks”, “What's pending?” or “Show task 2”\n"
     "• “Mark task 3 as complete” or “The groceries task is done”\n"
     "• “Change task 1 to 'Call mom tonight'”\n"
     "• “Make task 2 high priority” or “Move task 2 to next friday”\n"
@@ -230,6 +241,11 @@ HELP_TEXT = (
     "• “What have I completed?”"
 )
 GREETING = "Hi! " + HELP_TEXT
+NOT_UNDERSTOOD = "I'm not sure what you mean. "
+# For a few words that fit no phrasing: perhaps a task to add.
+ADD_SUGGESTION = "If it's a new task, say “add {text}”.\n"
+NO_SUCH_TASK = "There is no task #{number}. Say “show my tasks” to see them."
+WHICH_TASK = "Which task do you mean? Tell me its number or its title."
 THANKS_REPLY = "You're welcome! Anything else on your list?"
 REOPEN_REPLY = (
     "I can't reopen tasks from the chat. Untick it in the task list, or add it again (“add …”)."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
@@ -64,6 +64,9 @@ def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) 
     if (ordinal := _BARE_ORDINAL.match(text.strip())) is not None:
         day = _next_day_of_month(local_now.date(), int(ordinal.group(1)))
         return datetime.combine(day, END_OF_DAY, tzinfo=zone) if day else None
+    if (period := _PERIOD_END.match(text.strip())) is not None:
+        last_day = _last_day_of(period.group("period") or period.group("short"), local_now.date())
+        return datetime.combine(last_day, END_OF_DAY, tzinfo=zone)
     parser = DateDataParser(
         languages=["en"],
         settings={
@@ -86,6 +89,28 @@ def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) 
 
 # "the 1st", "15th": dateparser reads these as other things, so they are done here.
 _BARE_ORDINAL = re.compile(r"^(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+# "end of the month", "eow": dateparser reads none of these.
+_PERIOD_END = re.compile(
+    r"^(?:(?:by|before|at|until|till)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
+    r"(?P<period>day|week|month|year)$|^(?P<short>eod|eow|eom|eoy)$",
+    re.IGNORECASE,
+)
+_SHORT_PERIODS = {"eod": "day", "eow": "week", "eom": "month", "eoy": "year"}
+
+
+def _last_day_of(period: str, today: date) -> date:
+    """The last day of the day, week (Sunday), month or year that `today` is in."""
+    period = _SHORT_PERIODS.get(period.lower(), period.lower())
+    if period == "week":
+        return today + timedelta(days=6 - today.weekday())
+    if period == "month":
+        next_month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        return next_month - timedelta(days=1)
+    if period == "year":
+        return date(today.year, 12, 31)
+    return today
 
 
 def _next_day_of_month(today: date, day: int) -> date | None:
