@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentUser, SessionDep, TokensDep
 from todochat.api.schemas import ERROR_RESPONSES
@@ -19,21 +19,13 @@ router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
 
 
 class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     email: str | None
     name: str
     timezone: str
     created_at: datetime | None
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            email=user.email,
-            name=user.name,
-            timezone=user.timezone,
-            created_at=user.created_at,
-        )
 
 
 class RegisterIn(BaseModel):
@@ -79,7 +71,7 @@ def _client_address(request: Request) -> str:
 
 def _token_for(user: User, tokens: TokensDep) -> TokenOut:
     token, lifetime = tokens.issue(user.id)
-    return TokenOut(access_token=token, expires_in=lifetime, user=UserOut.of(user))
+    return TokenOut(access_token=token, expires_in=lifetime, user=UserOut.model_validate(user))
 
 
 async def _login(request: Request, session: SessionDep, email: str, password: str) -> User:
@@ -121,11 +113,11 @@ async def token(
 @router.get("/me")
 async def me(user: CurrentUser) -> UserOut:
     """The authenticated user."""
-    return UserOut.of(user)
+    return UserOut.model_validate(user)
 
 
 @router.patch("/me")
 async def update_me(body: ProfileIn, user: CurrentUser, session: SessionDep) -> UserOut:
     """Change your name or time zone (which decides what "today" means)."""
     updated = await users.update_profile(session, user.id, name=body.name, timezone=body.timezone)
-    return UserOut.of(updated)
+    return UserOut.model_validate(updated)

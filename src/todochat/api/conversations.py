@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import PathUser, SessionDep
 from todochat.api.schemas import ERROR_RESPONSES, PageOut
-from todochat.models import Conversation, Message, MessageRole
+from todochat.models import Message, MessageRole
 from todochat.services import conversations, messages
 from todochat.services.conversations import ConversationChanges
 
@@ -25,23 +25,16 @@ Seq = Annotated[int | None, Query(ge=0, le=2**31 - 1)]
 
 
 class ConversationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     title: str | None
     summary: str | None
-    message_count: int = Field(description="Messages so far (the last seq).")
+    message_count: int = Field(
+        validation_alias="message_seq", description="Messages so far (the last seq)."
+    )
     created_at: datetime | None
     updated_at: datetime | None
-
-    @classmethod
-    def of(cls, conversation: Conversation) -> ConversationOut:
-        return cls(
-            id=conversation.id,
-            title=conversation.title,
-            summary=conversation.summary,
-            message_count=conversation.message_seq,
-            created_at=conversation.created_at,
-            updated_at=conversation.updated_at,
-        )
 
 
 class ConversationCreate(BaseModel):
@@ -54,21 +47,13 @@ class ConversationPatch(BaseModel):
 
 
 class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     seq: int = Field(description="Position in the conversation: 1, 2, 3 …")
     role: MessageRole
     content: str
     tool_calls: list[dict[str, Any]] | None
     created_at: datetime | None
-
-    @classmethod
-    def of(cls, message: Message) -> MessageOut:
-        return cls(
-            seq=message.seq,
-            role=message.role,
-            content=message.content,
-            tool_calls=message.tool_calls,
-            created_at=message.created_at,
-        )
 
 
 class MessageCreate(BaseModel):
@@ -90,7 +75,9 @@ async def list_conversations(
 ) -> PageOut[ConversationOut]:
     """Your conversations, most recently active first."""
     page = await conversations.list_conversations(session, user.id, limit=limit, cursor=cursor)
-    return PageOut(items=[ConversationOut.of(c) for c in page.items], next_cursor=page.next_cursor)
+    return PageOut(
+        items=[ConversationOut.model_validate(c) for c in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.post("", status_code=201)
@@ -99,7 +86,7 @@ async def create_conversation(
 ) -> ConversationOut:
     """Start a conversation (untitled ones are named by their first message)."""
     title = body.title if body is not None else None
-    return ConversationOut.of(
+    return ConversationOut.model_validate(
         await conversations.create_conversation(session, user.id, title=title)
     )
 
@@ -109,7 +96,7 @@ async def get_conversation(
     conversation_id: ConversationId, user: PathUser, session: SessionDep
 ) -> ConversationOut:
     """One conversation."""
-    return ConversationOut.of(
+    return ConversationOut.model_validate(
         await conversations.get_conversation(session, user.id, conversation_id)
     )
 
@@ -123,7 +110,7 @@ async def update_conversation(
     conversation = await conversations.update_conversation(
         session, user.id, conversation_id, changes
     )
-    return ConversationOut.of(conversation)
+    return ConversationOut.model_validate(conversation)
 
 
 @router.delete("/{id}", status_code=204)
@@ -159,7 +146,7 @@ async def list_messages(
     if etag in _etags_in(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    return MessagePage(items=[MessageOut.of(m) for m in page])
+    return MessagePage(items=[MessageOut.model_validate(m) for m in page])
 
 
 @router.post("/{id}/messages", status_code=201)
@@ -175,7 +162,7 @@ async def append_message(
         content=body.content,
         tool_calls=body.tool_calls,
     )
-    return MessageOut.of(message)
+    return MessageOut.model_validate(message)
 
 
 def _etag_of(conversation_id: uuid.UUID, page: list[Message]) -> str:
