@@ -16,6 +16,12 @@ NOW = datetime(2026, 3, 11, 9, 30, tzinfo=UTC)
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def read(message: str) -> tuple[Intent, dict[str, str]] | None:
+    """What the agent makes of `message`: its intent and slots, None if nothing fits."""
+    understood = understand(message)
+    return None if understood is None else (understood.intent, understood.slots)
+
+
 @pytest.mark.parametrize(
     ("message", "intent", "slots"),
     [
@@ -42,9 +48,7 @@ PARIS = ZoneInfo("Europe/Paris")
 def test_understand_finds_the_intent_and_its_slots(
     message: str, intent: Intent, slots: dict[str, str]
 ) -> None:
-    understood = understand(message)
-    assert understood is not None
-    assert (understood.intent, understood.slots) == (intent, slots)
+    assert read(message) == (intent, slots)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +64,7 @@ def test_understand_finds_the_intent_and_its_slots(
 def test_understand_looks_past_filler_words(
     message: str, intent: Intent, slots: dict[str, str]
 ) -> None:
-    understood = understand(message)
-    assert understood is not None
-    assert (understood.intent, understood.slots) == (intent, slots)
+    assert read(message) == (intent, slots)
 
 
 def test_filler_words_alone_still_read_as_thanks() -> None:
@@ -75,9 +77,7 @@ def test_filler_words_alone_still_read_as_thanks() -> None:
     "message", ["add a task: finish the slides", "add task - finish the slides"]
 )
 def test_add_reads_a_title_after_a_colon_or_dash(message: str) -> None:
-    understood = understand(message)
-    assert understood is not None
-    assert (understood.intent, understood.slots) == (Intent.ADD, {"title": "finish the slides"})
+    assert read(message) == (Intent.ADD, {"title": "finish the slides"})
 
 
 def test_add_keeps_a_title_that_starts_with_the_word_task() -> None:
@@ -88,9 +88,7 @@ def test_add_keeps_a_title_that_starts_with_the_word_task() -> None:
 
 @pytest.mark.parametrize("message", ["list everything", "show me everything"])
 def test_list_everything_lists_every_status(message: str) -> None:
-    understood = understand(message)
-    assert understood is not None
-    assert (understood.intent, understood.slots) == (Intent.LIST, {"status": "all"})
+    assert read(message) == (Intent.LIST, {"status": "all"})
 
 
 @pytest.mark.parametrize(
@@ -131,9 +129,7 @@ def test_list_everything_lists_every_status(message: str) -> None:
     ],
 )
 def test_understand_common_rephrasings(message: str, intent: Intent, slots: dict[str, str]) -> None:
-    understood = understand(message)
-    assert understood is not None
-    assert (understood.intent, understood.slots) == (intent, slots)
+    assert read(message) == (intent, slots)
 
 
 def test_understand_reads_typographic_quotes_as_plain_ones() -> None:
