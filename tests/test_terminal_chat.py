@@ -53,6 +53,14 @@ async def chat_locally(settings: Settings, lines: list[str], new: bool = False) 
     return output.getvalue()
 
 
+async def chat_with_server(settings: Settings, server: str, lines: list[str]) -> str:
+    console, output = recording_console()
+    await run_terminal_chat(
+        settings, server=server, email=EMAIL, new=False, console=console, read_line=scripted(lines)
+    )
+    return output.getvalue()
+
+
 async def test_local_round_adds_lists_and_completes(settings: Settings) -> None:
     output = await chat_locally(
         settings, ["add a task to buy milk", "what's pending?", "mark task 1 as complete", "/tasks"]
@@ -93,27 +101,11 @@ async def test_server_round_signs_in_once_and_remembers_the_token(
         )
     assert registered.status_code == 201
     monkeypatch.setenv("TODOCHAT_PASSWORD", "correct horse")
-    console, output = recording_console()
-    await run_terminal_chat(
-        settings,
-        server=live_server,
-        email=EMAIL,
-        new=False,
-        console=console,
-        read_line=scripted(["add a task to buy milk"]),
-    )
-    assert "Added task #1: “Buy milk”." in output.getvalue()
+    output = await chat_with_server(settings, live_server, ["add a task to buy milk"])
+    assert "Added task #1: “Buy milk”." in output
     monkeypatch.setenv("TODOCHAT_PASSWORD", "wrong password, not asked for again")
-    console, output = recording_console()
-    await run_terminal_chat(
-        settings,
-        server=live_server,
-        email=EMAIL,
-        new=False,
-        console=console,
-        read_line=scripted(["mark it done"]),
-    )
-    assert "Task #1 “Buy milk” is marked as complete." in output.getvalue()
+    output = await chat_with_server(settings, live_server, ["mark it done"])
+    assert "Task #1 “Buy milk” is marked as complete." in output
     assert load_state(f"{live_server}|{EMAIL}")["token"]
 
 
