@@ -132,6 +132,15 @@ def test_understand_common_rephrasings(message: str, intent: Intent, slots: dict
     assert read(message) == (intent, slots)
 
 
+@pytest.mark.parametrize(
+    "message", ["add make sure the report is done", "remind me to check the oven is off"]
+)
+def test_a_message_that_asks_to_add_is_never_read_as_a_task_it_names(message: str) -> None:
+    understood = read(message)
+    assert understood is not None
+    assert understood[0] == Intent.ADD
+
+
 def test_understand_reads_typographic_quotes_as_plain_ones() -> None:
     understood = understand("Change task 1 to \u2018Call mom tonight\u2019")
     assert understood is not None
@@ -168,6 +177,13 @@ def test_split_title_reads_the_end_of_a_period(words: str, due_day: int) -> None
     title, _, due = split_title(f"submit taxes {words}", "UTC", now=NOW)
     assert title == "Submit taxes"
     assert due == datetime(2026, 3, due_day, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["buy milk priority high", "high priority: buy milk", "buy milk, priority: high"]
+)
+def test_split_title_takes_out_a_priority_before_or_after_the_title(text: str) -> None:
+    assert split_title(text, "UTC", now=NOW) == ("Buy milk", "high", None)
 
 
 def test_split_title_keeps_numbers_that_are_not_dates() -> None:

@@ -137,7 +137,7 @@ def split_title(
         if match:
             named = match.groupdict().get("p")
             priority = fixed or pb.PRIORITY_WORDS.get((named or "").lower())
-            title = (title[: match.start()] + title[match.end() :]).strip(" ,;")
+            title = (title[: match.start()] + title[match.end() :]).strip(" ,;:-")
             break
     due: datetime | None = None
     for lead in pb.DUE_LEADS.finditer(title):

@@ -2,8 +2,8 @@
 
 Each phrasing is a regular expression over the user's message (matched whole, case
 ignored, trailing punctuation removed) that names an intent; its named groups are
-the slots: `ref` (which task), `title`, `value`, `due`, `priority`, `status`,
-`query`. Fixed slots fill in what the words imply ("what's pending" → status
+the slots: `ref` (which task; `{subject}` is a `ref` that opens the message),
+`title`, `value`, `due`, `priority`, `status`, `query`. Fixed slots fill in what the words imply ("what's pending" → status
 pending). To teach the agent a new way of saying something, add a row. Order
 matters: the first phrasing that matches wins, so specific ones come first.
 """
@@ -42,6 +42,10 @@ class Phrasing:
 # Building blocks shared by the patterns below.
 _MACROS = {
     "{ref}": r"(?P<ref>.+?)",
+    # A task named first ("the report is done"), unless the message asks to add one:
+    # "add make sure the report is done" is a new task.
+    "{subject}": r"(?!(?:(?:please|can you|could you) )?(?:add|create|new|remind|remember|note|"
+    r"put|save|jot|write|todo|to-do|i need|i have|i want|don'?t)\b)(?P<ref>.+?)",
     "{title}": r"(?P<title>.+)",
     "{value}": r"(?P<value>.+)",
     "{due}": r"(?P<due>.+)",
@@ -111,13 +115,13 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.RESCHEDULE, r"{please}(?:set|change|update) {ref}(?:'s)? (?:due date|deadline) to {due}"),
     _p(Intent.RESCHEDULE, r"{please}(?:move|push|postpone|reschedule|defer|delay) {ref} (?:to|until|till) {due}"),
     _p(Intent.RESCHEDULE, r"{please}(?:make|set) {ref} due {due}"),
-    _p(Intent.RESCHEDULE, r"{ref} (?:is|should be) due(?: on| by)? {due}"),
+    _p(Intent.RESCHEDULE, r"{subject} (?:is|should be) due(?: on| by)? {due}"),
     # Priorities.
     _p(Intent.PRIORITIZE, r"{please}(?:set|change|update|raise|lower) (?:the )?priority (?:of|for|on) {ref} to {priority}(?: priority)?"),
     _p(Intent.PRIORITIZE, r"{please}(?:set|change|update) {ref}(?:'s)? priority to {priority}"),
     _p(Intent.PRIORITIZE, r"{please}(?:make|mark|set|flag) {ref} (?:as |to )?(?:a |an )?{priority}(?: priority| prio)?"),
-    _p(Intent.PRIORITIZE, r"{ref} is (?:a |an )?{priority} priority"),
-    _p(Intent.PRIORITIZE, r"{ref} is (?P<priority>urgent|important|critical)"),
+    _p(Intent.PRIORITIZE, r"{subject} is (?:a |an )?{priority} priority"),
+    _p(Intent.PRIORITIZE, r"{subject} is (?P<priority>urgent|important|critical)"),
     _p(Intent.PRIORITIZE, r"{please}(?:prioriti[sz]e|bump|escalate) {ref}", priority="high"),
     _p(Intent.PRIORITIZE, r"{please}(?:deprioriti[sz]e) {ref}", priority="low"),
     # Descriptions (before adding: "add a note to task 2").
@@ -135,7 +139,7 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p(Intent.COMPLETE, r"{please}(?:mark|set|tick|check) {ref} (?:as )?(?:being )?{done}"),
     _p(Intent.COMPLETE, r"{please}(?:complete|finish|check off|tick off|close|finalize) {ref}"),
     _p(Intent.COMPLETE, r"i(?:'ve| have)? (?:just |already )?(?:finished|completed|done|did|checked off) {ref}"),
-    _p(Intent.COMPLETE, r"{ref} (?:is|was|has been|are) (?:now |all )?{done}"),
+    _p(Intent.COMPLETE, r"{subject} (?:is|was|has been|are) (?:now |all )?{done}"),
     _p(Intent.COMPLETE, r"(?:i'?m |i am )?(?:done|finished) with {ref}"),
     # Deleting.
     _p(Intent.DELETE, r"{please}(?:delete|remove|cancel|erase)(?: a| the)?(?: {task})?"),
@@ -205,6 +209,7 @@ TITLE_PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"[,;]?\s*(?:with |as )?(?:a )?(?P<p>low|medium|normal|high|urgent|top)[ -]priority\b",
             "",
         ),
+        (r"[,;]?\s*\bpriority\s*[:=]?\s*(?P<p>low|medium|normal|high|urgent)\b", ""),
         (r"[,;]?\s*\b(?:asap|urgently|right away)\b", "urgent"),
         (r"^(?P<p>urgent|important)\s*[:\-]?\s+", ""),
     )
