@@ -326,6 +326,14 @@ async def test_show_task_2_describes_it(ada: Chatter) -> None:
     assert turn["response"] == "Task #2 “Finish report”: pending, high priority.\nNotes: Q3 numbers"
 
 
+async def test_did_i_finish_answers_from_the_tasks_status(ada: Chatter) -> None:
+    await add_tasks(ada, "Buy groceries", "Call mom")
+    await ada.complete(1)
+    turn = await ada.say("Did I finish the groceries?")
+    assert tool_names(turn) == ["list_tasks"]
+    assert turn["response"].startswith("Task #1 “Buy groceries”: done")
+
+
 async def test_remind_me_tomorrow_to_sets_the_due_date(paris: Chatter) -> None:
     turn = await paris.say("remind me tomorrow to call the bank")
     call = only_call(turn)

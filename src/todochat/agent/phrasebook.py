@@ -84,6 +84,8 @@ PHRASINGS: tuple[Phrasing, ...] = (
     # One task in detail.
     _p(Intent.SHOW, r"{please}(?:show|display|view|open|get)(?: me)?(?: the)?(?: details (?:of|for|on))? (?P<ref>(?:task|todo|item|number) ?#?\d{1,9}|#\d{1,9})(?: details)?"),
     _p(Intent.SHOW, r"what(?:'s| is| was) (?P<ref>(?:task|todo|item|number) ?#?\d{1,9}|#\d{1,9})(?: about)?"),
+    _p(Intent.SHOW, r"(?:did|have) i (?:already )?(?:finish(?:ed)?|complete(?:d)?|do|done) {ref}(?: yet)?"),
+    _p(Intent.SHOW, r"is {ref} (?:done|finished|completed?|still (?:open|pending))(?: yet)?"),
     _p(Intent.SHOW, r"{please}(?:tell me (?:more )?about|(?:give me )?(?:the )?(?:details|info) (?:of|for|on|about)) {ref}"),
     # Listing.
     _p(Intent.LIST, r"what (?:have|did) i (?:already )?(?:completed?|finish(?:ed)?|done|do|accomplish(?:ed)?|get done)(?: so far| yet| today| this week)?", status="completed"),
