@@ -28,6 +28,7 @@ class SlidingWindowLimiter:
         self.window = window
         self._clock = clock
         self._events: dict[str, deque[float]] = {}
+        self._next_sweep = 0.0
 
     def hit(self, key: str, message: str = "too many attempts, try again later") -> None:
         """Record an event for `key`; RateLimitedError if it is over the limit."""
@@ -39,8 +40,10 @@ class SlidingWindowLimiter:
             retry_after = max(1, math.ceil(events[0] + self.window - now))
             raise RateLimitedError(message, retry_after)
         events.append(now)
-        if len(self._events) > _MAX_KEYS:
+        # A sweep is a full scan: at most one per window, even under a flood of keys.
+        if len(self._events) > _MAX_KEYS and now >= self._next_sweep:
             self._forget_idle(now)
+            self._next_sweep = now + self.window
 
     def reset(self, key: str) -> None:
         """Forget the events of `key`."""

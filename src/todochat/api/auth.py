@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from todochat.api.deps import CurrentUser, SessionDep, TokensDep
 from todochat.api.schemas import ERROR_RESPONSES
 from todochat.models import User
+from todochat.models.user import EMAIL_MAX_LENGTH, TIMEZONE_MAX_LENGTH
 from todochat.ratelimit import SlidingWindowLimiter
 from todochat.services import auth, users
 
@@ -29,15 +30,15 @@ class UserOut(BaseModel):
 
 
 class RegisterIn(BaseModel):
-    email: str = Field(max_length=320, examples=["ada@example.com"])
-    password: str = Field(max_length=256)
-    name: str = Field(default="", max_length=100)
-    timezone: str = Field(default="UTC", max_length=64, examples=["Europe/Paris"])
+    email: str = Field(max_length=EMAIL_MAX_LENGTH, examples=["ada@example.com"])
+    password: str = Field(max_length=auth.PASSWORD_MAX_LENGTH)
+    name: str = Field(default="", max_length=users.NAME_MAX_LENGTH)
+    timezone: str = Field(default="UTC", max_length=TIMEZONE_MAX_LENGTH, examples=["Europe/Paris"])
 
 
 class LoginIn(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=256)
+    email: str = Field(max_length=EMAIL_MAX_LENGTH)
+    password: str = Field(max_length=auth.PASSWORD_MAX_LENGTH)
 
 
 class TokenOut(BaseModel):
@@ -48,8 +49,8 @@ class TokenOut(BaseModel):
 
 
 class ProfileIn(BaseModel):
-    name: str | None = Field(default=None, max_length=100)
-    timezone: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=users.NAME_MAX_LENGTH)
+    timezone: str | None = Field(default=None, max_length=TIMEZONE_MAX_LENGTH)
 
 
 class LoginLimits:
@@ -62,7 +63,7 @@ class LoginLimits:
     def check(self, email: str, address: str) -> None:
         message = "too many login attempts, try again later"
         self.per_address.hit(address, message)
-        self.per_account.hit(email.strip().lower(), message)
+        self.per_account.hit(users.email_key(email), message)
 
 
 def _client_address(request: Request) -> str:

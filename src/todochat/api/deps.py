@@ -13,6 +13,7 @@ from todochat.config import Settings
 from todochat.db import Database
 from todochat.errors import AuthenticationError, ForbiddenError
 from todochat.models import User
+from todochat.models.user import USER_ID_MAX_LENGTH
 from todochat.security.tokens import InvalidTokenError, TokenService
 from todochat.services import auth
 
@@ -72,7 +73,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 async def get_path_user(
     user_id: Annotated[
         str,
-        Path(description="The authenticated user's id, or `me`.", max_length=64),
+        Path(description="The authenticated user's id, or `me`.", max_length=USER_ID_MAX_LENGTH),
     ],
     user: CurrentUser,
 ) -> User:

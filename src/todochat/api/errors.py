@@ -62,6 +62,13 @@ def error_response(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
+def database_unavailable(message: str) -> JSONResponse:
+    """503 with Retry-After: the database did not answer."""
+    return error_response(
+        503, "unavailable", message, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    )
+
+
 async def _todochat_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TodochatError)
     status = next((s for cls, s in _STATUS_OF.items() if isinstance(exc, cls)), 400)
@@ -102,12 +109,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
         type(exc).__name__,
         request.headers.get("x-request-id", "-"),
     )
-    return error_response(
-        503,
-        "unavailable",
-        "the database is unavailable, try again shortly",
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
-    )
+    return database_unavailable("the database is unavailable, try again shortly")
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from todochat.api.deps import get_database
-from todochat.api.errors import DATABASE_RETRY_AFTER_SECONDS, error_response
+from todochat.api.errors import database_unavailable
 from todochat.db import Database
 
 router = APIRouter(tags=["health"])
@@ -28,10 +28,5 @@ async def readyz(database: Annotated[Database, Depends(get_database)]) -> JSONRe
         async with database.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not ready"
-        return error_response(
-            503,
-            "unavailable",
-            "the database is unavailable",
-            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
-        )
+        return database_unavailable("the database is unavailable")
     return JSONResponse({"status": "ready"})

@@ -105,7 +105,7 @@ def _changes(body: TaskPatch | TaskReplace, user: User, fields: set[str]) -> Tas
     if "due_at" in fields:
         values["due_at"] = _due(body.due_at, user)
     if "completed" in fields and body.completed is not None and "status" not in fields:
-        values["status"] = TaskStatus.COMPLETED if body.completed else TaskStatus.PENDING
+        values["status"] = tasks.status_for(body.completed)
     return TaskChanges.model_validate(values)
 
 
@@ -197,7 +197,5 @@ async def toggle_completion(
 ) -> TaskOut:
     """Toggle completion, or set it with `{"completed": true|false}`."""
     wanted = body.completed if body is not None else None
-    if wanted is None:
-        wanted = not (await tasks.get_task(session, user.id, number)).completed
     task = await tasks.set_task_completed(session, user.id, number, wanted)
     return TaskOut.of(task, user)

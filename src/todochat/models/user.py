@@ -9,6 +9,7 @@ from todochat.models.base import Timestamped
 
 USER_ID_MAX_LENGTH = 64
 EMAIL_MAX_LENGTH = 320
+TIMEZONE_MAX_LENGTH = 64
 
 
 class User(Timestamped, table=True):
@@ -23,5 +24,7 @@ class User(Timestamped, table=True):
     email: str | None = Field(default=None, max_length=EMAIL_MAX_LENGTH, unique=True)
     password_hash: str | None = Field(default=None, sa_type=String(255))
     name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
-    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
+    timezone: str = Field(
+        default="UTC", max_length=TIMEZONE_MAX_LENGTH, sa_column_kwargs={"server_default": "UTC"}
+    )
     task_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

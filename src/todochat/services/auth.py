@@ -45,10 +45,10 @@ async def register(
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
     """The account these credentials open; the same AuthenticationError for an unknown
     email and a wrong password."""
-    user = await users.find_user_by_email(session, email)
-    password_hash = user.password_hash if user is not None else None
     if len(password) > PASSWORD_MAX_LENGTH:
         raise AuthenticationError(WRONG_CREDENTIALS)
+    user = await users.find_user_by_email(session, email)
+    password_hash = user.password_hash if user is not None else None
     matches = await asyncio.to_thread(verify_password, password_hash, password)
     if user is None or not matches:
         raise AuthenticationError(WRONG_CREDENTIALS)
@@ -63,9 +63,12 @@ async def user_for_identity(session: AsyncSession, identity: TokenIdentity) -> U
             return await users.get_user(session, identity.subject)
         except NotFoundError as exc:
             raise AuthenticationError("the token's user no longer exists") from exc
-    user = await users.provision_external_user(
-        session, identity.subject, email=identity.email, name=identity.name or ""
-    )
+    try:
+        user = await users.provision_external_user(
+            session, identity.subject, email=identity.email, name=identity.name or ""
+        )
+    except InvalidInputError as exc:  # a `sub` no account id can hold
+        raise AuthenticationError(f"token subject is not usable: {exc.message}") from exc
     if user.password_hash is not None:
         # A provider's `sub` must never take over a local password account.
         raise AuthenticationError("token subject belongs to a local account")

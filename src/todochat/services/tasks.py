@@ -220,14 +220,21 @@ async def update_task(
     return await save(session, task)
 
 
+def status_for(completed: bool) -> TaskStatus:
+    """The status that `completed: true|false` stands for."""
+    return TaskStatus.COMPLETED if completed else TaskStatus.PENDING
+
+
 async def set_task_completed(
-    session: AsyncSession, user_id: str, number: int, completed: bool
+    session: AsyncSession, user_id: str, number: int, completed: bool | None
 ) -> Task:
-    """Mark the task completed, or reopen it (back to pending)."""
+    """Mark the task completed, or reopen it (back to pending); None toggles it."""
     task = await get_task(session, user_id, number)
+    if completed is None:
+        completed = not task.completed
     if task.completed == completed:
         return task
-    _set_status(task, TaskStatus.COMPLETED if completed else TaskStatus.PENDING)
+    _set_status(task, status_for(completed))
     return await save(session, task)
 
 

@@ -20,9 +20,14 @@ _EMAIL_PATTERN = re.compile(r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
 NAME_MAX_LENGTH = 100
 
 
+def email_key(email: str) -> str:
+    """The form an email is stored and compared in: trimmed, lower-cased."""
+    return email.strip().lower()
+
+
 def normalize_email(email: str) -> str:
     """The email trimmed and lower-cased; InvalidInputError if it is not an address."""
-    cleaned = email.strip().lower()
+    cleaned = email_key(email)
     if len(cleaned) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.match(cleaned):
         raise InvalidInputError("email is not a valid address", "email")
     return cleaned
@@ -79,7 +84,7 @@ async def get_user(session: AsyncSession, user_id: str) -> User:
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The user with this email (any case), or None."""
-    cleaned = email.strip().lower()
+    cleaned = email_key(email)
     if "\x00" in cleaned:
         return None  # no stored email can hold one (and PostgreSQL refuses to compare it)
     result = await session.exec(select(User).where(col(User.email) == cleaned))
@@ -108,7 +113,9 @@ async def provision_external_user(
             clean_email = None
         if clean_email and await find_user_by_email(session, clean_email) is not None:
             clean_email = None
-    user = User(id=user_id, email=clean_email, password_hash=None, name=_clean_name(name)[:100])
+    # The provider's display name is kept as far as it fits, never refused.
+    display_name = " ".join(name.replace("\x00", "").split())[:NAME_MAX_LENGTH]
+    user = User(id=user_id, email=clean_email, password_hash=None, name=display_name)
     session.add(user)
     try:
         await session.commit()
