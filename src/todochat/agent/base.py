@@ -80,11 +80,3 @@ class Agent(Protocol):
     name: str
 
     def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]: ...
-
-
-async def respond(agent: Agent, request: AgentRequest) -> AgentReply:
-    """Run a turn to its end and return the reply."""
-    async for event in agent.stream(request):
-        if isinstance(event, ReplyDone):
-            return event.reply
-    raise AgentError("the agent ended without an answer")

@@ -13,7 +13,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from todochat.agent.base import (
 )
 from todochat.agent.phrasebook import Intent
 from todochat.agent.toolbox import ToolCallRecord
-from todochat.services.dates import describe_due, parse_natural_due
+from todochat.services.dates import describe_due, last_day_of, parse_natural_due
 
 _NUMBER_REF = re.compile(r"^(?:(?:task|todo|item|number|no\.?)\s*)?#?\s*(\d{1,9})$", re.IGNORECASE)
 # "tasks 2 and 3", "#4, #5 & #7": several tasks named exactly, by number.
@@ -391,7 +391,7 @@ class _Turn:
         tasks = [t for t in call.result if isinstance(t, dict)]
         when = pb.WHEN_WORDS.get(slots.get("when", "").lower())
         if when:
-            tasks = [t for t in tasks if self._due_within(t, when)]
+            tasks = self._due_within(tasks, when)
         priority = pb.PRIORITY_WORDS.get(slots.get("priority", "").lower())
         if priority:
             tasks = [t for t in tasks if t.get("priority") == priority]
@@ -447,24 +447,27 @@ class _Turn:
             "completed": "You haven't completed any tasks yet.",
         }.get(status, "Your list is empty. Try “add buy milk”.")
 
-    def _due_within(self, task: dict[str, Any], when: str) -> bool:
-        """Whether the task's due date falls in `when`, in the user's time zone."""
-        due = task.get("due_date")
-        if not due:
-            return False
+    def _due_within(self, tasks: list[dict[str, Any]], when: str) -> list[dict[str, Any]]:
+        """The tasks whose due date falls in `when`, in the user's time zone."""
         zone = ZoneInfo(self.timezone)
-        moment = datetime.fromisoformat(str(due)).astimezone(zone)
         now = datetime.now(zone)
-        if when == "overdue":
-            return moment < now
-        days = (moment.date() - now.date()).days
-        week_end = 6 - now.weekday()  # days left until Sunday
-        return {
-            "today": days == 0,
-            "tomorrow": days == 1,
-            "this week": 0 <= days <= week_end,
-            "next week": week_end < days <= week_end + 7,
-        }[when]
+        today = now.date()
+        week_end = last_day_of("week", today)
+        day = timedelta(days=1)
+        first, last = {
+            "today": (today, today),
+            "tomorrow": (today + day, today + day),
+            "this week": (today, week_end),
+            "next week": (week_end + day, week_end + 7 * day),
+        }.get(when, (today, today))
+        kept = []
+        for task in tasks:
+            if not task.get("due_date"):
+                continue
+            moment = datetime.fromisoformat(str(task["due_date"])).astimezone(zone)
+            if moment < now if when == "overdue" else first <= moment.date() <= last:
+                kept.append(task)
+        return kept
 
     def _line(self, task: dict[str, Any], status: str) -> str:
         notes = []

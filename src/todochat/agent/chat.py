@@ -101,16 +101,20 @@ class ChatFlow:
         messages.check_content(MessageRole.USER, message)
         async with self.database.session() as session:
             if conversation_id is None:
-                conversation = await conversations.create_conversation(session, user.id)
-            else:
-                conversation = await conversations.get_conversation(
-                    session, user.id, conversation_id
+                conversation_id = (await conversations.create_conversation(session, user.id)).id
+                history: list[Message] = []
+            else:  # NotFoundError for another user's conversation, as for a missing one
+                history = await messages.recent_history(
+                    session,
+                    user.id,
+                    conversation_id,
+                    max_messages=self.settings.history_max_messages,
+                    max_chars=self.settings.history_max_chars,
                 )
-            history = await messages.recent_history(session, user.id, conversation.id)
             await messages.append_message(
-                session, user.id, conversation.id, role=MessageRole.USER, content=message
+                session, user.id, conversation_id, role=MessageRole.USER, content=message
             )
-        yield TurnStarted(conversation.id)
+        yield TurnStarted(conversation_id)
 
         tools = Toolbox(self.mcp_server, user.id)
         try:
@@ -131,22 +135,22 @@ class ChatFlow:
             if reply is None:
                 raise AgentError("the assistant ended without an answer")
         except AgentError as exc:
-            await self._store_failure(user, conversation.id, exc, tools.calls)
-            yield TurnFailed(conversation.id, exc)
+            await self._store_failure(user, conversation_id, exc, tools.calls)
+            yield TurnFailed(conversation_id, exc)
             return
         except Exception as exc:
             logger.exception("chat turn failed", exc_info=exc)
             error = AgentError(
                 "the assistant failed unexpectedly", code="internal_error", status=500
             )
-            await self._store_failure(user, conversation.id, error, tools.calls)
-            yield TurnFailed(conversation.id, error)
+            await self._store_failure(user, conversation_id, error, tools.calls)
+            yield TurnFailed(conversation_id, error)
             return
 
-        stored = await self._store_reply(user, conversation.id, reply)
+        stored = await self._store_reply(user, conversation_id, reply)
         yield TurnDone(
             ChatResult(
-                conversation_id=conversation.id,
+                conversation_id=conversation_id,
                 response=stored.content,
                 tool_calls=stored.tool_calls or [],
             )
@@ -166,16 +170,9 @@ class ChatFlow:
     ) -> Message:
         limit = self.settings.assistant_message_max_length
         text = reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
-        async with self.database.session() as session:
-            return await messages.append_message(
-                session,
-                user.id,
-                conversation_id,
-                role=MessageRole.ASSISTANT,
-                content=text or "Done.",
-                tool_calls=[call.as_json() for call in reply.tool_calls] or None,
-                metadata=reply.metadata or None,
-            )
+        return await self._store_assistant(
+            user, conversation_id, text or "Done.", reply.tool_calls, reply.metadata or None
+        )
 
     async def _store_failure(
         self,
@@ -185,15 +182,31 @@ class ChatFlow:
         calls: list[ToolCallRecord],
     ) -> None:
         try:
-            async with self.database.session() as session:
-                await messages.append_message(
-                    session,
-                    user.id,
-                    conversation_id,
-                    role=MessageRole.ASSISTANT,
-                    content=f"Sorry, I couldn't answer: {error.message}.",
-                    tool_calls=[call.as_json() for call in calls] or None,
-                    metadata={"error": error.code},
-                )
+            await self._store_assistant(
+                user,
+                conversation_id,
+                f"Sorry, I couldn't answer: {error.message}.",
+                calls,
+                {"error": error.code},
+            )
         except Exception:  # the turn has failed already; keep the first error
             logger.exception("could not store the failed turn")
+
+    async def _store_assistant(
+        self,
+        user: User,
+        conversation_id: uuid.UUID,
+        content: str,
+        calls: list[ToolCallRecord],
+        metadata: dict[str, Any] | None,
+    ) -> Message:
+        async with self.database.session() as session:
+            return await messages.append_message(
+                session,
+                user.id,
+                conversation_id,
+                role=MessageRole.ASSISTANT,
+                content=content,
+                tool_calls=[call.as_json() for call in calls] or None,
+                metadata=metadata,
+            )

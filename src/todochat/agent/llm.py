@@ -54,9 +54,10 @@ class ToolboxServer(AgentsMCPServer):
     """Our own MCP server, reached in-process through the turn's Toolbox (the SDK has no
     constructor for an already-connected session)."""
 
-    def __init__(self, toolbox: Toolbox) -> None:
+    def __init__(self, toolbox: Toolbox, tools: list[Tool]) -> None:
         super().__init__(use_structured_content=True)
         self._toolbox = toolbox
+        self._tools = tools
 
     @property
     def name(self) -> str:
@@ -69,7 +70,8 @@ class ToolboxServer(AgentsMCPServer):
         """The Toolbox closes the session."""
 
     async def list_tools(self, run_context: Any = None, agent: Any = None) -> list[Tool]:
-        return await self._toolbox.list_tools()
+        # The SDK asks several times per model step; the five tools never change.
+        return self._tools
 
     async def call_tool(
         self, tool_name: str, arguments: dict[str, Any] | None, meta: dict[str, Any] | None = None
@@ -164,17 +166,20 @@ class LLMAgent:
         self._model = OpenAIChatCompletionsModel(
             model=settings.llm_model, openai_client=self._client
         )
+        self._tools: list[Tool] | None = None  # listed once, on the first turn
 
     def _instructions(self, timezone: str) -> str:
         now = datetime.now(UTC).astimezone(ZoneInfo(timezone))
         return INSTRUCTIONS.format(timezone=timezone, now=now.strftime("%A %d %B %Y, %H:%M"))
 
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
+        if self._tools is None:
+            self._tools = await request.tools.list_tools()
         agent = Agent(
             name="todochat",
             instructions=self._instructions(request.timezone),
             model=self._model,
-            mcp_servers=[ToolboxServer(request.tools)],
+            mcp_servers=[ToolboxServer(request.tools, self._tools)],
         )
         items = [*history_as_model_input(request.history)]
         items.append({"role": "user", "content": request.message})

@@ -97,6 +97,17 @@ class Toolbox:
 
     async def call_raw(self, name: str, arguments: dict[str, Any]) -> CallToolResult:
         """Call a tool; record it; return the MCP result as is."""
+        result, _record = await self._call(name, arguments)
+        return result
+
+    async def call(self, name: str, arguments: dict[str, Any]) -> ToolCallRecord:
+        """Call a tool and return its record (result or error)."""
+        _result, record = await self._call(name, arguments)
+        return record
+
+    async def _call(
+        self, name: str, arguments: dict[str, Any]
+    ) -> tuple[CallToolResult, ToolCallRecord]:
         result = await self.client.call_tool(name, arguments)
         record = ToolCallRecord(
             name=name,
@@ -105,9 +116,4 @@ class Toolbox:
             error=_error_text(result) if result.is_error else None,
         )
         self.calls.append(record)
-        return result
-
-    async def call(self, name: str, arguments: dict[str, Any]) -> ToolCallRecord:
-        """Call a tool and return its record (result or error)."""
-        await self.call_raw(name, arguments)
-        return self.calls[-1]
+        return result, record

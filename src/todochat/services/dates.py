@@ -65,7 +65,7 @@ def parse_natural_due(text: str, timezone: str, *, now: datetime | None = None) 
         day = _next_day_of_month(local_now.date(), int(ordinal.group(1)))
         return datetime.combine(day, END_OF_DAY, tzinfo=zone) if day else None
     if (period := _PERIOD_END.match(text.strip())) is not None:
-        last_day = _last_day_of(period.group("period") or period.group("short"), local_now.date())
+        last_day = last_day_of(period.group("period") or period.group("short"), local_now.date())
         return datetime.combine(last_day, END_OF_DAY, tzinfo=zone)
     parser = DateDataParser(
         languages=["en"],
@@ -100,7 +100,7 @@ _PERIOD_END = re.compile(
 _SHORT_PERIODS = {"eod": "day", "eow": "week", "eom": "month", "eoy": "year"}
 
 
-def _last_day_of(period: str, today: date) -> date:
+def last_day_of(period: str, today: date) -> date:
     """The last day of the day, week (Sunday), month or year that `today` is in."""
     period = _SHORT_PERIODS.get(period.lower(), period.lower())
     if period == "week":
