@@ -113,7 +113,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """An async engine configured for the database the settings point at."""
     target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
     if target.is_sqlite:
-        engine = create_async_engine(target.url, connect_args={"timeout": 30})
+        engine = create_async_engine(target.url)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
     return create_async_engine(
@@ -177,10 +177,6 @@ class Database:
         self.sessionmaker = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
         )
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -25,13 +25,14 @@ from rich.table import Table
 from todochat import migrate
 from todochat.agent.chat import ChatFlow, TurnFailed
 from todochat.agent.select import build_agent
+from todochat.api.tasks import TaskOut
 from todochat.config import Settings
 from todochat.db import Database
+from todochat.errors import NotFoundError
 from todochat.mcp.server import build_mcp_server
 from todochat.models import User
 from todochat.services import tasks as task_service
 from todochat.services import users
-from todochat.services.dates import in_timezone
 
 LOCAL = "local"
 DEFAULT_LOCAL_EMAIL = "me@localhost.localdomain"
@@ -88,42 +89,62 @@ class HttpBackend:
 
     @staticmethod
     async def login(client: httpx.AsyncClient, email: str, password: str) -> str:
-        response = await client.post("/api/auth/login", json={"email": email, "password": password})
-        if response.status_code != 200:
-            raise ChatError(_error_text(response))
+        response = await _request(
+            client, "POST", "/api/auth/login", json={"email": email, "password": password}
+        )
+        _expect_ok(response)
         return str(response.json()["access_token"])
 
     async def token_works(self) -> bool:
-        return (await self._client.get("/api/auth/me", headers=self._headers)).status_code == 200
+        response = await _request(self._client, "GET", "/api/auth/me", headers=self._headers)
+        return response.status_code == 200
 
     async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]:
         body: dict[str, Any] = {"message": message}
         if conversation_id:
             body["conversation_id"] = conversation_id
-        response = await self._client.post("/api/me/chat", json=body, headers=self._headers)
+        response = await _request(
+            self._client, "POST", "/api/me/chat", json=body, headers=self._headers
+        )
         if response.status_code == 404 and conversation_id:
             # The remembered conversation is gone: start a new one.
             return await self.send(message, None)
-        if response.status_code != 200:
-            raise ChatError(_error_text(response))
+        _expect_ok(response)
         result: dict[str, Any] = response.json()
         return result
 
     async def tasks(self) -> list[dict[str, Any]]:
-        response = await self._client.get(
-            "/api/me/tasks", params={"status": "all", "limit": 200}, headers=self._headers
+        response = await _request(
+            self._client,
+            "GET",
+            "/api/me/tasks",
+            params={"status": "all", "limit": 200},
+            headers=self._headers,
         )
-        if response.status_code != 200:
-            raise ChatError(_error_text(response))
+        _expect_ok(response)
         items: list[dict[str, Any]] = response.json()["items"]
         return items
 
 
-def _error_text(response: httpx.Response) -> str:
+async def _request(
+    client: httpx.AsyncClient, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    """One request; a network failure becomes a ChatError the person can read."""
     try:
-        return str(response.json()["error"]["message"])
+        return await client.request(method, path, **kwargs)
+    except httpx.HTTPError as exc:
+        raise ChatError(f"cannot reach {client.base_url}: {exc}") from exc
+
+
+def _expect_ok(response: httpx.Response) -> None:
+    """ChatError with the server's own message unless the answer is 200."""
+    if response.status_code == 200:
+        return
+    try:
+        message = str(response.json()["error"]["message"])
     except (ValueError, KeyError, TypeError):
-        return f"the server answered {response.status_code}"
+        message = f"the server answered {response.status_code}"
+    raise ChatError(message)
 
 
 class LocalBackend:
@@ -138,29 +159,21 @@ class LocalBackend:
         existing = uuid.UUID(conversation_id) if conversation_id else None
         try:
             outcome = await self._flow.run(self._user, message, existing)
+        except NotFoundError as exc:
+            if existing is None:
+                raise ChatError(exc.message) from exc
+            return await self.send(message, None)  # the remembered conversation is gone
         except Exception as exc:
-            if existing is not None and "not found" in str(exc):
-                return await self.send(message, None)
             raise ChatError(getattr(exc, "message", str(exc))) from exc
         if isinstance(outcome, TurnFailed):
             raise ChatError(outcome.error.message)
         return outcome.as_json()
 
     async def tasks(self) -> list[dict[str, Any]]:
+        """The tasks as the REST API shows them (what HttpBackend.tasks returns)."""
         async with self._database.session() as session:
             page = await task_service.list_tasks(session, self._user.id, limit=200)
-        return [
-            {
-                "id": t.number,
-                "title": t.title,
-                "status": str(t.status),
-                "priority": str(t.priority),
-                "due_at": (
-                    due.isoformat() if (due := in_timezone(t.due_at, self._user.timezone)) else None
-                ),
-            }
-            for t in page.items
-        ]
+        return [TaskOut.of(task, self._user).model_dump(mode="json") for task in page.items]
 
 
 async def open_local_backend(
@@ -216,7 +229,7 @@ def tasks_table(items: list[dict[str, Any]]) -> Table:
     for task in items:
         done = task.get("status") == "completed"
         style = "dim strike" if done else None
-        due = str(task.get("due_at") or task.get("due_date") or "")[:16].replace("T", " ")
+        due = str(task.get("due_at") or "")[:16].replace("T", " ")
         table.add_row(
             str(task["id"]),
             str(task["title"]),
@@ -304,10 +317,7 @@ async def open_http_backend(
     if not email:
         raise ChatError("give --email to sign in to the server")
     password = os.environ.get("TODOCHAT_PASSWORD") or getpass.getpass(f"Password for {email}: ")
-    try:
-        entry["token"] = await HttpBackend.login(client, email, password)
-    except httpx.HTTPError as exc:
-        raise ChatError(f"cannot reach {server}: {exc}") from exc
+    entry["token"] = await HttpBackend.login(client, email, password)
     return HttpBackend(client, entry["token"])
 
 
