@@ -374,6 +374,22 @@ async def test_a_token_signed_with_the_shared_secret_is_accepted(
     assert response.json()["name"] == "Lin"
 
 
+async def test_a_provider_token_with_a_long_name_is_accepted_with_the_name_shortened(
+    shared_secret_client: httpx.AsyncClient,
+) -> None:
+    token = jwt.encode(shared_secret_claims(name="Lin " * 60), SHARED_SECRET, algorithm="HS256")
+    response = await me(shared_secret_client, token)
+    assert response.status_code == 200
+    assert response.json()["name"].startswith("Lin Lin")
+
+
+async def test_a_provider_token_whose_subject_is_too_long_for_an_id_is_401(
+    shared_secret_client: httpx.AsyncClient,
+) -> None:
+    token = jwt.encode(shared_secret_claims(sub="x" * 65), SHARED_SECRET, algorithm="HS256")
+    assert_unauthorized(await me(shared_secret_client, token))
+
+
 async def test_a_provider_token_signed_with_another_secret_is_401(
     shared_secret_client: httpx.AsyncClient,
 ) -> None:

@@ -143,3 +143,11 @@ async def test_deleted_user_is_not_found(session: AsyncSession, alice: User) -> 
     await users.delete_user(session, alice.id)
 
     await rejected(session, NotFoundError, users.get_user(session, alice.id))
+
+
+async def test_a_providers_long_display_name_is_kept_as_far_as_it_fits(
+    session: AsyncSession,
+) -> None:
+    name = "Dana\x00 " + "x" * 300
+    user = await users.provision_external_user(session, "oidc|99", name=name)
+    assert user.name == ("Dana " + "x" * 300)[: users.NAME_MAX_LENGTH]
