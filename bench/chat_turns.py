@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from todochat.api.app import create_app
+from todochat.runtime import create_app
 from todochat.config import Settings
 
 SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from todochat import models
-from todochat.config import get_settings
+from todochat.config import Settings
 from todochat.db import create_engine
 from todochat.migrate import take_migration_lock
 
@@ -29,7 +29,7 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_with_own_engine() -> None:
-    engine = create_engine(get_settings())
+    engine = create_engine(Settings())
     try:
         async with engine.begin() as connection:
             await connection.run_sync(take_migration_lock)
@@ -40,7 +40,7 @@ async def run_with_own_engine() -> None:
 
 if context.is_offline_mode():
     context.configure(
-        url=get_settings().database_url,
+        url=Settings().database_url,
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,

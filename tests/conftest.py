@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from tests.support import ServerProcess, sqlite_url
 from todochat import migrate
-from todochat.config import Settings, get_settings
+from todochat.config import Settings
 from todochat.db import Database, create_engine, normalize_database_url
 from todochat.models import User
 from todochat.services import users
@@ -124,12 +124,9 @@ async def _truncate_all(url: str) -> None:
 
 
 @pytest.fixture
-def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """Process settings pointing at this test's database."""
-    monkeypatch.setenv("TODOCHAT_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+def settings(database_url: str) -> Settings:
+    """Settings pointing at this test's database."""
+    return Settings(database_url=database_url)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from todochat import migrate
-from todochat.config import get_settings
+from todochat.config import Settings
 from todochat.db import DatabaseURLError, create_engine
 from todochat.errors import TodochatError
 
@@ -25,7 +25,7 @@ def _with_engine(action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Run `action` against the configured database, then close the engine."""
 
     async def run() -> T:
-        engine = create_engine(get_settings())
+        engine = create_engine(Settings())
         try:
             return await action(engine)
         finally:
@@ -53,7 +53,7 @@ def serve(
     from todochat.logs import configure_logging
     from todochat.security.tokens import SecretConfigurationError, resolve_jwt_secret
 
-    settings = get_settings()
+    settings = Settings()
     configure_logging(settings.log_level)
     try:
         resolve_jwt_secret(settings)
@@ -61,7 +61,7 @@ def serve(
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from exc
     uvicorn.run(
-        "todochat.api.app:create_app",
+        "todochat.runtime:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
@@ -78,13 +78,12 @@ def mcp_stdio(
 ) -> None:
     """Serve the five task tools over stdio (for Claude Desktop and other MCP clients)."""
     from todochat.logs import configure_logging
-    from todochat.mcp.stdio import serve_stdio
+    from todochat.runtime import Runtime
 
-    settings = get_settings()
     # stdout carries the protocol: logs go to stderr, and only warnings.
     configure_logging("WARNING")
     try:
-        asyncio.run(serve_stdio(settings, user))
+        asyncio.run(Runtime(Settings()).serve_mcp_stdio(user))
     except TodochatError as exc:
         typer.secho(f"error: {exc.message}", err=True, fg="red")
         raise typer.Exit(1) from exc
@@ -102,7 +101,7 @@ def chat(
     from todochat.terminal import ChatError, run_terminal_chat
 
     try:
-        asyncio.run(run_terminal_chat(get_settings(), server=server, email=email, new=new))
+        asyncio.run(run_terminal_chat(Settings(), server=server, email=email, new=new))
     except ChatError as exc:
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(1) from exc

@@ -1,8 +1,10 @@
-"""Settings, read from `TODOCHAT_*` environment variables or a `.env` file."""
+"""Settings, read from `TODOCHAT_*` environment variables or a `.env` file.
+
+Only the composition root (`todochat.runtime`) and the command line create a
+`Settings`; everything below receives what it needs from there."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -25,24 +27,20 @@ class Settings(BaseSettings):
 
     # Database. URLs are accepted as providers print them (see db.normalize_database_url).
     database_url: str = DEFAULT_DATABASE_URL
-    db_pool_size: int = Field(default=5, ge=1)
+    # Sized for the concurrency of one worker: a pool smaller than the requests in
+    # flight makes overflow connections that are opened and closed on every burst.
+    db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=30.0, gt=0)
-    # Serverless PostgreSQL closes idle connections: check before use, recycle often.
-    db_pool_pre_ping: bool = True
+    # Serverless PostgreSQL and PgBouncer drop idle connections. A connection that sat
+    # unused in the pool longer than this is checked before use (0: check every time);
+    # busy connections are not, which spares a round trip per request under load.
+    db_pool_ping_after_idle_seconds: float = Field(default=10.0, ge=0)
     db_pool_recycle: int = Field(default=300, ge=-1)
     # None: detect a transaction pooler from the URL (Neon "-pooler" host, port 6432,
     # `pgbouncer=true`); True/False forces it.
     db_transaction_pooler: bool | None = None
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
-
-    # Input limits, enforced by the services.
-    title_max_length: int = Field(default=200, ge=1, le=200)
-    description_max_length: int = Field(default=2000, ge=0)
-    user_message_max_length: int = Field(default=1000, ge=1)
-    assistant_message_max_length: int = Field(default=32_000, ge=1)
-    metadata_max_bytes: int = Field(default=16 * 1024, ge=2)
-    conversation_title_length: int = Field(default=100, ge=1, le=200)
 
     # How much history an agent sees.
     history_max_messages: int = Field(default=20, ge=1)
@@ -101,13 +99,3 @@ class Settings(BaseSettings):
 
     # Chat.
     chat_requests_per_minute: int = Field(default=30, ge=1)
-
-    # Pagination.
-    page_default_limit: int = Field(default=50, ge=1)
-    page_max_limit: int = Field(default=200, ge=1)
-
-
-@lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()

@@ -1,4 +1,4 @@
-"""Engine, session factory and the per-request session.
+"""Engine, session factory and the unit of work.
 
 The database is todochat's only state. This module turns a URL as a provider prints
 it into a working async engine, with the pool and driver settings that SQLite files,
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -29,6 +30,18 @@ _SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full
 # libpq-only query parameters that asyncpg would reject as unknown keyword arguments.
 _LIBPQ_ONLY_PARAMS = {"sslmode", "channel_binding", "pgbouncer", "connect_timeout"}
 _PGBOUNCER_PORT = 6432
+
+# What "the database did not answer" looks like, from the pool, the drivers and the
+# network: every surface turns these into its own "unavailable, try again" (503).
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    sa_exc.DisconnectionError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
 
 
 class DatabaseURLError(ValueError):
@@ -116,15 +129,42 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(target.url)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         target.url,
         connect_args=target.connect_args,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
-        pool_pre_ping=settings.db_pool_pre_ping,
+        pool_pre_ping=settings.db_pool_ping_after_idle_seconds == 0,
         pool_recycle=settings.db_pool_recycle,
     )
+    if settings.db_pool_ping_after_idle_seconds > 0:
+        _ping_after_idle(engine, settings.db_pool_ping_after_idle_seconds)
+    return engine
+
+
+def _ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only if it sat idle for `idle_seconds`.
+
+    Poolers and serverless PostgreSQL close connections that idle too long; a ping on
+    every checkout (SQLAlchemy's pre_ping) would catch that but costs a round trip on
+    every request. Connections in steady use are fresh by construction.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def on_checkin(_dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            # The pool drops this connection and hands out a fresh one.
+            raise sa_exc.DisconnectionError("pooled connection was closed") from exc
 
 
 def _switch_to_wal(cursor: Any, busy_timeout_ms: int) -> None:
@@ -180,10 +220,13 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session that is rolled back if the block raises and always closed."""
+        """One unit of work: a session whose transaction is committed when the block
+        ends and rolled back if it raises. Services only add and flush; this is the
+        one place where their work is committed."""
         async with self.sessionmaker() as session:
             try:
                 yield session
+                await session.commit()
             except BaseException:
                 await session.rollback()
                 raise

@@ -52,3 +52,17 @@ class SlidingWindowLimiter:
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
             del self._events[key]
+
+
+class LoginLimits:
+    """Sign-in attempts per account and per client address."""
+
+    def __init__(self, per_account: int, per_address: int, window: float) -> None:
+        self.per_account = SlidingWindowLimiter(per_account, window)
+        self.per_address = SlidingWindowLimiter(per_address, window)
+
+    def check(self, account: str, address: str) -> None:
+        """RateLimitedError once either the account or the address is over its limit."""
+        message = "too many login attempts, try again later"
+        self.per_address.hit(address, message)
+        self.per_account.hit(account, message)

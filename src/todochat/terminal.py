@@ -11,7 +11,6 @@ import asyncio
 import getpass
 import json
 import os
-import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -22,17 +21,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from todochat import migrate
-from todochat.agent.chat import ChatFlow, TurnFailed
-from todochat.agent.select import build_agent
-from todochat.api.tasks import TaskOut
 from todochat.config import Settings
-from todochat.db import Database
-from todochat.errors import NotFoundError
-from todochat.mcp.server import build_mcp_server
-from todochat.models import User
-from todochat.services import tasks as task_service
-from todochat.services import users
+from todochat.runtime import Runtime
 
 LOCAL = "local"
 DEFAULT_LOCAL_EMAIL = "me@localhost.localdomain"
@@ -43,7 +33,8 @@ class ChatError(Exception):
 
 
 class ChatBackend(Protocol):
-    """Where turns go: a server over HTTP, or the local database in-process."""
+    """Where turns go: a server over HTTP (a remote one, or the app run in-process on
+    the local database)."""
 
     async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]: ...
 
@@ -147,51 +138,20 @@ def _expect_ok(response: httpx.Response) -> None:
     raise ChatError(message)
 
 
-class LocalBackend:
-    """Turns run in this process against the configured database."""
-
-    def __init__(self, flow: ChatFlow, database: Database, user: User) -> None:
-        self._flow = flow
-        self._database = database
-        self._user = user
-
-    async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]:
-        existing = uuid.UUID(conversation_id) if conversation_id else None
-        try:
-            outcome = await self._flow.run(self._user, message, existing)
-        except NotFoundError as exc:
-            if existing is None:
-                raise ChatError(exc.message) from exc
-            return await self.send(message, None)  # the remembered conversation is gone
-        except Exception as exc:
-            raise ChatError(getattr(exc, "message", str(exc))) from exc
-        if isinstance(outcome, TurnFailed):
-            raise ChatError(outcome.error.message)
-        return outcome.as_json()
-
-    async def tasks(self) -> list[dict[str, Any]]:
-        """The tasks as the REST API shows them (what HttpBackend.tasks returns)."""
-        async with self._database.session() as session:
-            page = await task_service.list_tasks(session, self._user.id, limit=200)
-        return [TaskOut.of(task, self._user).model_dump(mode="json") for task in page.items]
-
-
 async def open_local_backend(
     stack: AsyncExitStack, settings: Settings, email: str | None
-) -> tuple[LocalBackend, str]:
-    """A backend on the local database, for the account with `email` (created on
-    first use: whoever can open the database file owns its data anyway)."""
-    database = Database(settings)
-    stack.push_async_callback(database.dispose)
-    if settings.auto_migrate:
-        await migrate.upgrade(database.engine)
+) -> tuple[HttpBackend, str]:
+    """The app itself, run in this process on the configured database and spoken to
+    over in-process HTTP, as the account with `email` (created on first use)."""
+    runtime = Runtime(settings)
+    app = runtime.app()
+    await stack.enter_async_context(app.router.lifespan_context(app))
     address = email or DEFAULT_LOCAL_EMAIL
-    async with database.session() as session:
-        user = await users.find_user_by_email(session, address)
-        if user is None:
-            user = await users.create_user(session, email=address, password_hash=None, name="")
-    flow = ChatFlow(database, build_mcp_server(database, settings), build_agent(settings), settings)
-    return LocalBackend(flow, database, user), address
+    token = await runtime.local_token(address)
+    client = await stack.enter_async_context(
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://local")
+    )
+    return HttpBackend(client, token), address
 
 
 # ---- Rendering ---------------------------------------------------------------

@@ -12,8 +12,8 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from tests.support import JWT_SECRET, Account, register
-from todochat.api.app import create_app
 from todochat.config import Settings
+from todochat.runtime import create_app
 from todochat.security import passwords
 
 from .support import serving

@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 
 from tests.support import JWT_SECRET, PASSWORD, Account, free_port, register
-from todochat.api.app import create_app
 from todochat.config import Settings
+from todochat.runtime import create_app
 
 from .support import assert_error, serving
 

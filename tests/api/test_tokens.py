@@ -129,7 +129,7 @@ async def test_a_token_for_an_unknown_user_is_401(client: httpx.AsyncClient) -> 
 async def test_a_token_of_a_deleted_user_is_401(
     app: FastAPI, client: httpx.AsyncClient, alice_auth: Account
 ) -> None:
-    async with app.state.db.session() as session:
+    async with app.state.runtime.database.session() as session:
         await users.delete_user(session, alice_auth.id)
     response = await client.get("/api/auth/me", headers=alice_auth.headers)
     assert_unauthorized(response)

@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 
 from tests.support import JWT_SECRET, ServerProcess, register, running
-from todochat.api.app import create_app
 from todochat.config import Settings
+from todochat.runtime import create_app
 
 from .chat_helpers import Chatter, ThreadedServer
 

@@ -20,8 +20,8 @@ from todochat.agent.base import (
     ReplyDone,
     TextDelta,
 )
-from todochat.api.app import create_app
 from todochat.config import Settings
+from todochat.runtime import create_app
 from todochat.services import conversations, messages
 
 from .chat_helpers import Chatter, parse_sse
@@ -162,11 +162,12 @@ class PeekingAgent:
 
     app: FastAPI
     name: str = "peeking"
+    answers_at_once: bool = False
     stored_when_running: list[tuple[str, str]] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
 
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
-        async with self.app.state.db.session() as session:
+        async with self.app.state.runtime.database.session() as session:
             [conversation] = (
                 await conversations.list_conversations(session, request.user_id)
             ).items
@@ -180,7 +181,7 @@ class PeekingAgent:
 @pytest.fixture
 def peeking_agent(app: FastAPI) -> PeekingAgent:
     agent = PeekingAgent(app)
-    app.state.chat.agent = agent
+    app.state.runtime.chat.agent = agent
     return agent
 
 
@@ -201,6 +202,7 @@ async def test_the_agent_gets_earlier_turns_as_history_without_the_new_message(
 
 class FailingAgent:
     name = "failing"
+    answers_at_once = False
 
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
         await request.tools.call("add_task", {"title": "Half-done work"})
@@ -211,7 +213,7 @@ class FailingAgent:
 async def test_a_failing_agent_gets_a_clean_error_and_a_stored_apology(
     app: FastAPI, ada: Chatter
 ) -> None:
-    app.state.chat.agent = FailingAgent()
+    app.state.runtime.chat.agent = FailingAgent()
     response = await ada.post_chat("add buy milk")
     assert response.status_code == 502
     error = response.json()["error"]
@@ -260,7 +262,7 @@ async def test_an_empty_message_is_rejected(ada: Chatter) -> None:
 
 @pytest.fixture
 async def limited_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(chat_requests_per_minute=2))
+    app = create_app(settings.model_copy(update={"chat_requests_per_minute": 2}))
     async with running(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
@@ -353,7 +355,7 @@ async def test_the_stream_answers_an_unknown_conversation_with_a_plain_404(ada: 
 async def test_a_failing_agent_ends_the_stream_with_an_error_event(
     app: FastAPI, ada: Chatter
 ) -> None:
-    app.state.chat.agent = FailingAgent()
+    app.state.runtime.chat.agent = FailingAgent()
     events = parse_sse((await stream_turn(ada, "add buy milk")).text)
     name, data = events[-1]
     assert name == "error"

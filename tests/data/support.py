@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -29,15 +30,24 @@ _TYPED_PARAMS = {
 
 
 async def rejected(session: AsyncSession, error: type[E], call: Awaitable[Any]) -> E:
-    """The `error` that `call` raises. The session is then rolled back, as
-    Database.session() does for every caller, so later reads see what the database
-    holds. Objects loaded before are detached first: they keep their values (a
-    rollback would expire them) and later reads load fresh copies."""
+    """The `error` that `call` raises. What the test did before is committed first (as
+    earlier requests would have), and the failed call's transaction is then rolled
+    back, as Database.session() does for every caller, so later reads see what the
+    database holds. Objects loaded before are detached first: they keep their values
+    (a rollback would expire them) and later reads load fresh copies."""
+    await session.commit()
     with pytest.raises(error) as caught:
         await call
     session.expunge_all()
     await session.rollback()
     return caught.value
+
+
+async def a_moment_later(session: AsyncSession) -> None:
+    """End this "request" and start the next a moment later: commit what was done
+    (PostgreSQL's clock stands still within one transaction) and let time pass."""
+    await session.commit()
+    await asyncio.sleep(0.01)
 
 
 async def count_rows(session: AsyncSession, table: str, **where: Any) -> int:

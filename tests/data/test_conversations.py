@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ from todochat.models import Conversation, MessageRole, User
 from todochat.services import conversations, messages
 from todochat.services.conversations import ConversationChanges
 
-from .support import count_rows, rejected
+from .support import a_moment_later, count_rows, rejected
 
 
 async def say(session: AsyncSession, user: User, conversation: Conversation, text: str) -> None:
@@ -121,13 +120,13 @@ async def test_conversations_are_listed_most_recently_active_first(
     session: AsyncSession, alice: User
 ) -> None:
     first = await conversations.create_conversation(session, alice.id, title="first")
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
     second = await conversations.create_conversation(session, alice.id, title="second")
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
     third = await conversations.create_conversation(session, alice.id, title="third")
     assert await newest_first(session, alice) == [third.id, second.id, first.id]
 
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
     await say(session, alice, first, "back to the first one")
 
     assert await newest_first(session, alice) == [first.id, third.id, second.id]
@@ -158,7 +157,7 @@ async def test_conversation_touched_between_pages_is_not_repeated(
     created = []
     for index in range(4):
         created.append(await conversations.create_conversation(session, alice.id, title=f"{index}"))
-        await asyncio.sleep(0.01)
+        await a_moment_later(session)
     first = await conversations.list_conversations(session, alice.id, limit=2)
     await say(session, alice, created[3], "the newest, already on the first page, moves up")
 
@@ -185,9 +184,9 @@ async def test_latest_conversation_is_the_most_recently_active(
     session: AsyncSession, alice: User
 ) -> None:
     older = await conversations.create_conversation(session, alice.id)
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
     await conversations.create_conversation(session, alice.id)
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
     await say(session, alice, older, "hello again")
 
     latest = await conversations.get_or_create_latest_conversation(session, alice.id)

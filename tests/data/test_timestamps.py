@@ -3,7 +3,6 @@ completed_at set exactly while a task is completed."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ from todochat.models import MessageRole, Task, TaskStatus, User
 from todochat.services import conversations, messages, tasks, users
 from todochat.services.tasks import TaskChanges
 
-from .support import raw_sql
+from .support import a_moment_later, raw_sql
 
 
 def is_utc(value: datetime | None) -> bool:
@@ -71,7 +70,7 @@ async def test_task_updated_at_moves_on_update_and_created_at_stays(
 ) -> None:
     before = await tasks.create_task(session, alice.id, title="x")
     created, updated = before.created_at, before.updated_at
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
 
     await tasks.update_task(session, alice.id, 1, TaskChanges(title="y"))
 
@@ -85,7 +84,7 @@ async def test_task_updated_at_moves_on_update_and_created_at_stays(
 async def test_task_updated_at_moves_on_completion(session: AsyncSession, alice: User) -> None:
     updated = (await tasks.create_task(session, alice.id, title="x")).updated_at
     assert updated is not None
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
 
     await tasks.set_task_completed(session, alice.id, 1, True)
 
@@ -100,7 +99,7 @@ async def test_conversation_updated_at_moves_with_each_message(
     conversation = await conversations.create_conversation(session, alice.id)
     seen = [conversation.updated_at]
     for text in ("one", "two", "three"):
-        await asyncio.sleep(0.01)
+        await a_moment_later(session)
         await messages.append_message(
             session, alice.id, conversation.id, role=MessageRole.USER, content=text
         )
@@ -116,7 +115,7 @@ async def test_message_created_at_follows_seq(session: AsyncSession, alice: User
     conversation = await conversations.create_conversation(session, alice.id)
     created = []
     for text in ("one", "two"):
-        await asyncio.sleep(0.01)
+        await a_moment_later(session)
         message = await messages.append_message(
             session, alice.id, conversation.id, role=MessageRole.USER, content=text
         )
@@ -128,7 +127,7 @@ async def test_message_created_at_follows_seq(session: AsyncSession, alice: User
 async def test_adding_a_task_does_not_move_the_users_updated_at(
     session: AsyncSession, alice: User
 ) -> None:
-    await asyncio.sleep(0.01)
+    await a_moment_later(session)
     await tasks.create_task(session, alice.id, title="x")
 
     assert (await users.get_user(session, alice.id)).updated_at == alice.updated_at

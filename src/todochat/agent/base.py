@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from todochat.agent.toolbox import Toolbox, ToolCallRecord
+from todochat.agent.toolbox import ToolCallRecord, Tools
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class AgentRequest:
     timezone: str
     message: str
     history: list[HistoryEntry]
-    tools: Toolbox
+    tools: Tools
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,15 @@ class AgentError(Exception):
 
 
 class Agent(Protocol):
-    """Answers a turn, streaming tool calls and text, ending with ReplyDone."""
+    """Answers a turn, streaming tool calls and text, ending with ReplyDone.
+
+    `answers_at_once` is True for an agent that never waits on a model (the built-in
+    one): its tool calls and its reply are then one transaction. Otherwise each tool
+    call is a short transaction of its own, so that none stays open while a model
+    thinks.
+    """
 
     name: str
+    answers_at_once: bool
 
     def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]: ...

@@ -9,7 +9,6 @@ reply's metadata so that "the second one" can answer it on the next turn.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from todochat.agent.base import (
 from todochat.agent.phrasebook import Intent
 from todochat.agent.toolbox import ToolCallRecord
 from todochat.services.dates import describe_due, last_day_of, parse_natural_due
+from todochat.tools import TaskChange, TaskItem
 
 _NUMBER_REF = re.compile(r"^(?:(?:task|todo|item|number|no\.?)\s*)?#?\s*(\d{1,9})$", re.IGNORECASE)
 # "tasks 2 and 3", "#4, #5 & #7": several tasks named exactly, by number.
@@ -152,6 +152,20 @@ def split_title(
     return _capitalized(_unquote(title)), priority, due
 
 
+def _changed(call: ToolCallRecord) -> TaskChange:
+    """The typed result of a successful add, complete, delete or update call."""
+    if not isinstance(call.value, TaskChange):
+        raise TypeError(f"{call.name} did not return a task change")
+    return call.value
+
+
+def _listed(call: ToolCallRecord) -> list[TaskItem] | None:
+    """The tasks a successful list_tasks call returned; None if it failed."""
+    if not call.ok or not isinstance(call.value, list):
+        return None
+    return call.value
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -164,6 +178,7 @@ class BuiltinAgent:
     """The offline agent (see the module docstring)."""
 
     name = "builtin"
+    answers_at_once = True
 
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
         turn = _Turn(request)
@@ -195,7 +210,7 @@ class _Turn:
         self.request = request
         self.tools = request.tools
         self.timezone = request.timezone
-        self._all_tasks: list[dict[str, Any]] | None = None
+        self._all_tasks: list[TaskItem] | None = None
         self._handlers: dict[Intent, Callable[[dict[str, str]], Awaitable[_Outcome]]] = {
             Intent.ADD: self._add,
             Intent.LIST: self._list,
@@ -284,12 +299,14 @@ class _Turn:
             result = call.get("result")
             if call.get("name") == "delete_task":
                 continue
-            if isinstance(result, dict) and isinstance(result.get("task_id"), int):
+            if not isinstance(result, dict):
+                continue
+            if isinstance(result.get("task_id"), int):
                 return int(result["task_id"])
-            if isinstance(result, list) and len(result) == 1 and isinstance(result[0], dict):
-                number = result[0].get("id")
-                if isinstance(number, int):
-                    return number
+            # A listing of exactly one task: {"count": 1, "task_ids": [n]}.
+            listed = result.get("task_ids")
+            if isinstance(listed, list) and len(listed) == 1 and isinstance(listed[0], int):
+                return listed[0]
         return None
 
     # Which task ---------------------------------------------------------------
@@ -309,10 +326,10 @@ class _Turn:
         tasks = await self._every_task()
         if tasks is None:
             return _Resolved(outcome=_Outcome("Sorry, I couldn't look up your tasks just now."))
-        matches = [t for t in tasks if title_matches(reference, str(t.get("title", "")))]
+        matches = [t for t in tasks if title_matches(reference, t.title)]
         if intent != Intent.DELETE:
             # "the groceries task is done" means the open one, not last week's.
-            open_matches = [t for t in matches if not t.get("completed")]
+            open_matches = [t for t in matches if not t.completed]
             matches = open_matches or matches
         if not matches:
             return _Resolved(
@@ -322,7 +339,7 @@ class _Turn:
                 )
             )
         if len(matches) > 1:
-            options = ", ".join(f"#{t['id']} {_quoted(str(t['title']))}" for t in matches[:8])
+            options = ", ".join(f"#{t.id} {_quoted(t.title)}" for t in matches[:8])
             return _Resolved(
                 outcome=_Outcome(
                     f"More than one task matches {_quoted(reference)}: {options}. "
@@ -330,21 +347,19 @@ class _Turn:
                     metadata={
                         "awaiting": {
                             "intent": intent.value,
-                            "candidates": [int(t["id"]) for t in matches[:8]],
+                            "candidates": [t.id for t in matches[:8]],
                             "slots": {k: v for k, v in slots.items() if k != "ref"},
                         }
                     },
                 )
             )
-        return _Resolved(number=int(matches[0]["id"]), title=str(matches[0].get("title", "")))
+        return _Resolved(number=matches[0].id, title=matches[0].title)
 
-    async def _every_task(self) -> list[dict[str, Any]] | None:
+    async def _every_task(self) -> list[TaskItem] | None:
         """All the user's tasks (one list_tasks call per turn at most); None on failure."""
         if self._all_tasks is None:
             listing = await self.tools.call("list_tasks", {"status": "all", "limit": 200})
-            if not listing.ok or not isinstance(listing.result, list):
-                return None
-            self._all_tasks = [t for t in listing.result if isinstance(t, dict)]
+            self._all_tasks = _listed(listing)
         return self._all_tasks
 
     # Handlers -----------------------------------------------------------------
@@ -376,7 +391,7 @@ class _Turn:
             details.append(f"{priority} priority")
         suffix = f" ({', '.join(details)})" if details else ""
         return _Outcome(
-            f"Added task #{call.result['task_id']}: {_quoted(call.result['title'])}{suffix}."
+            f"Added task #{_changed(call).task_id}: {_quoted(_changed(call).title)}{suffix}."
         )
 
     async def _list(self, slots: dict[str, str]) -> _Outcome:
@@ -386,15 +401,15 @@ class _Turn:
         if query:
             arguments["query"] = query
         call = await self.tools.call("list_tasks", arguments)
-        if not call.ok or not isinstance(call.result, list):
+        tasks = _listed(call)
+        if tasks is None:
             return self._failure(call)
-        tasks = [t for t in call.result if isinstance(t, dict)]
         when = pb.WHEN_WORDS.get(slots.get("when", "").lower())
         if when:
             tasks = self._due_within(tasks, when)
         priority = pb.PRIORITY_WORDS.get(slots.get("priority", "").lower())
         if priority:
-            tasks = [t for t in tasks if t.get("priority") == priority]
+            tasks = [t for t in tasks if t.priority == priority]
         if not tasks:
             return _Outcome(self._nothing_listed(status, query, when, priority))
         count = _count(len(tasks), "task")
@@ -420,16 +435,15 @@ class _Turn:
         tasks = await self._every_task()
         if tasks is None:
             return _Outcome("Sorry, I couldn't look up your tasks just now.")
-        task = next((t for t in tasks if t.get("id") == resolved.number), None)
+        task = next((t for t in tasks if t.id == resolved.number), None)
         if task is None:
             return _Outcome(pb.NO_SUCH_TASK.format(number=resolved.number))
-        facts = ["done" if task.get("completed") else "pending", f"{task.get('priority')} priority"]
-        if task.get("due_date"):
-            due = datetime.fromisoformat(str(task["due_date"]))
-            facts.append("due " + describe_due(due, self.timezone))
-        text = f"Task #{task['id']} {_quoted(str(task['title']))}: {', '.join(facts)}."
-        if task.get("description"):
-            text += f"\nNotes: {task['description']}"
+        facts = ["done" if task.completed else "pending", f"{task.priority} priority"]
+        if task.due_date is not None:
+            facts.append("due " + describe_due(task.due_date, self.timezone))
+        text = f"Task #{task.id} {_quoted(task.title)}: {', '.join(facts)}."
+        if task.description:
+            text += f"\nNotes: {task.description}"
         return _Outcome(text)
 
     @staticmethod
@@ -447,7 +461,7 @@ class _Turn:
             "completed": "You haven't completed any tasks yet.",
         }.get(status, "Your list is empty. Try “add buy milk”.")
 
-    def _due_within(self, tasks: list[dict[str, Any]], when: str) -> list[dict[str, Any]]:
+    def _due_within(self, tasks: list[TaskItem], when: str) -> list[TaskItem]:
         """The tasks whose due date falls in `when`, in the user's time zone."""
         zone = ZoneInfo(self.timezone)
         now = datetime.now(zone)
@@ -462,24 +476,22 @@ class _Turn:
         }.get(when, (today, today))
         kept = []
         for task in tasks:
-            if not task.get("due_date"):
+            if task.due_date is None:
                 continue
-            moment = datetime.fromisoformat(str(task["due_date"])).astimezone(zone)
+            moment = task.due_date.astimezone(zone)
             if moment < now if when == "overdue" else first <= moment.date() <= last:
                 kept.append(task)
         return kept
 
-    def _line(self, task: dict[str, Any], status: str) -> str:
+    def _line(self, task: TaskItem, status: str) -> str:
         notes = []
-        if task.get("priority") in ("high", "urgent"):
-            notes.append(str(task["priority"]))
-        due = task.get("due_date")
-        if due and not task.get("completed"):
-            with contextlib.suppress(ValueError):
-                notes.append("due " + describe_due(datetime.fromisoformat(str(due)), self.timezone))
-        mark = "✓ " if task.get("completed") and status == "all" else ""
+        if task.priority in ("high", "urgent"):
+            notes.append(task.priority)
+        if task.due_date is not None and not task.completed:
+            notes.append("due " + describe_due(task.due_date, self.timezone))
+        mark = "✓ " if task.completed and status == "all" else ""
         extra = f" — {', '.join(notes)}" if notes else ""
-        return f"{mark}#{task['id']} {task['title']}{extra}"
+        return f"{mark}#{task.id} {task.title}{extra}"
 
     async def _with_task(
         self,
@@ -506,7 +518,7 @@ class _Turn:
             if not call.ok:
                 return self._failure(call)
             return _Outcome(
-                f"Nice work! Task #{number} {_quoted(call.result['title'])} is marked as complete."
+                f"Nice work! Task #{number} {_quoted(_changed(call).title)} is marked as complete."
             )
 
         return await self._with_task(slots, Intent.COMPLETE, act)
@@ -516,7 +528,7 @@ class _Turn:
             call = await self.tools.call("delete_task", {"task_id": number})
             if not call.ok:
                 return self._failure(call)
-            return _Outcome(f"Deleted task #{number}: {_quoted(call.result['title'])}.")
+            return _Outcome(f"Deleted task #{number}: {_quoted(_changed(call).title)}.")
 
         return await self._with_task(slots, Intent.DELETE, act)
 
@@ -527,7 +539,7 @@ class _Turn:
             call = await self.tools.call("update_task", {"task_id": number, **changes})
             if not call.ok:
                 return self._failure(call)
-            return _Outcome(done.format(number=number, title=_quoted(call.result["title"])))
+            return _Outcome(done.format(number=number, title=_quoted(_changed(call).title)))
 
         return await self._with_task(slots, intent, act)
 

@@ -1,10 +1,14 @@
 """The chat turn, stateless: everything it needs comes from the database, and
 everything it produces goes back there before the answer is returned.
 
-1. load or create the conversation (owner-checked); 2. load the recent history;
-3. store the user message; 4. run the agent with the tools acting as the user;
-5. store the assistant message with its tool calls; 6. return the result.
-A failing agent still leaves an assistant message saying what went wrong.
+1. authenticate and load or create the conversation (owner-checked), load the recent
+   history and store the user message: one short transaction;
+2. run the agent with the tools acting as the user;
+3. store the assistant message with its tool calls.
+An agent that answers at once (the built-in one) does 2 and 3 in one transaction; an
+LLM's tool calls are short transactions of their own, and its reply another, so that
+no transaction stays open while a model thinks. A failing agent still leaves an
+assistant message saying what went wrong.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.agent.base import (
     Agent,
     AgentError,
+    AgentEvent,
     AgentReply,
     AgentRequest,
     HistoryEntry,
@@ -27,11 +32,12 @@ from todochat.agent.base import (
     TextDelta,
     ToolCalled,
 )
-from todochat.agent.toolbox import Toolbox, ToolCallRecord
-from todochat.config import Settings
+from todochat.agent.toolbox import DirectTools, McpConnection, McpTools, ToolCallRecord, Tools
 from todochat.db import Database
 from todochat.models import Message, MessageRole, User
-from todochat.services import conversations, messages
+from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH
+from todochat.security.tokens import TokenIdentity
+from todochat.services import auth, conversations, messages
 
 logger = logging.getLogger("todochat.chat")
 
@@ -82,131 +88,196 @@ def _history_entry(message: Message) -> HistoryEntry:
     )
 
 
+@dataclass(frozen=True)
+class _TurnInput:
+    user: User
+    conversation_id: uuid.UUID
+    message: str
+    history: list[HistoryEntry]
+
+    def request(self, tools: Tools) -> AgentRequest:
+        return AgentRequest(
+            user_id=self.user.id,
+            timezone=self.user.timezone,
+            message=self.message,
+            history=self.history,
+            tools=tools,
+        )
+
+
 class ChatFlow:
     """Runs chat turns for any user against the database, the tools and an agent."""
 
     def __init__(
-        self, database: Database, mcp_server: MCPServer, agent: Agent, settings: Settings
+        self,
+        database: Database,
+        agent: Agent,
+        tool_connection: McpConnection,
+        *,
+        history_max_messages: int,
+        history_max_chars: int,
     ) -> None:
         self.database = database
-        self.mcp_server = mcp_server
         self.agent = agent
-        self.settings = settings
+        self.tool_connection = tool_connection
+        self.history_max_messages = history_max_messages
+        self.history_max_chars = history_max_chars
 
     async def stream(
-        self, user: User, message: str, conversation_id: uuid.UUID | None = None
+        self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None = None
     ) -> AsyncIterator[ChatEvent]:
-        """One turn as events; input errors (too long, unknown conversation) raise
-        before anything is stored."""
+        """One turn as events; input errors (too long, unknown conversation, a user
+        who no longer exists) raise before anything is stored."""
         messages.check_content(MessageRole.USER, message)
+        turn = await self._begin(identity, message, conversation_id)
+        yield TurnStarted(turn.conversation_id)
+        events: list[ChatEvent] | AsyncIterator[ChatEvent]
+        if self.agent.answers_at_once:
+            events = await self._answer_at_once(turn)
+        else:
+            events = self._answer_with_model(turn)
+        async for event in _iterate(events):
+            yield event
+
+    async def run(
+        self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None = None
+    ) -> ChatResult | TurnFailed:
+        """One turn to its end: the result, or the stored failure."""
+        async for event in self.stream(identity, message, conversation_id):
+            if isinstance(event, TurnDone | TurnFailed):
+                return event.result if isinstance(event, TurnDone) else event
+        raise AgentError("the chat turn ended without a result")
+
+    async def _begin(
+        self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None
+    ) -> _TurnInput:
+        """The first transaction: who speaks, the conversation, its history, and the
+        user message stored."""
         async with self.database.session() as session:
+            user = await auth.user_for_identity(session, identity)
+            history: list[Message] = []
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
-                history: list[Message] = []
             else:  # NotFoundError for another user's conversation, as for a missing one
                 history = await messages.recent_history(
                     session,
                     user.id,
                     conversation_id,
-                    max_messages=self.settings.history_max_messages,
-                    max_chars=self.settings.history_max_chars,
+                    max_messages=self.history_max_messages,
+                    max_chars=self.history_max_chars,
                 )
             await messages.append_message(
                 session, user.id, conversation_id, role=MessageRole.USER, content=message
             )
-        yield TurnStarted(conversation_id)
+        return _TurnInput(user, conversation_id, message, [_history_entry(m) for m in history])
 
-        tools = Toolbox(self.mcp_server, user.id)
+    async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
+        """Tool calls and the reply in one transaction; the events are handed out once
+        it is committed, so nothing is reported that did not happen."""
+        events: list[ChatEvent] = []
+        try:
+            async with self.database.session() as session:
+                tools = DirectTools(session, turn.user)
+                reply = await _collect(self.agent.stream(turn.request(tools)), events)
+                stored = await _store_assistant(session, turn, *_reply_content(reply))
+        except Exception as exc:
+            # Rolled back: no tool call of this turn took effect, so none is reported.
+            return [await self._fail(turn, exc, [])]
+        return [*events, _done(turn, stored)]
+
+    async def _answer_with_model(self, turn: _TurnInput) -> AsyncIterator[ChatEvent]:
+        """Events as the model produces them; its tool calls commit one by one."""
+        tools = McpTools(self.tool_connection, turn.user.id)
         try:
             reply = None
-            async with tools:
-                request = AgentRequest(
-                    user_id=user.id,
-                    timezone=user.timezone,
-                    message=message,
-                    history=[_history_entry(m) for m in history],
-                    tools=tools,
-                )
-                async for event in self.agent.stream(request):
-                    if isinstance(event, ReplyDone):
-                        reply = event.reply
-                    else:
-                        yield event
+            async for event in self.agent.stream(turn.request(tools)):
+                if isinstance(event, ReplyDone):
+                    reply = event.reply
+                else:
+                    yield event
             if reply is None:
                 raise AgentError("the assistant ended without an answer")
-        except AgentError as exc:
-            await self._store_failure(user, conversation_id, exc, tools.calls)
-            yield TurnFailed(conversation_id, exc)
-            return
+            async with self.database.session() as session:
+                stored = await _store_assistant(session, turn, *_reply_content(reply))
         except Exception as exc:
+            # Calls already made stay made: the stored note lists them.
+            yield await self._fail(turn, exc, tools.calls)
+            return
+        yield _done(turn, stored)
+
+    async def _fail(
+        self, turn: _TurnInput, exc: Exception, calls: list[ToolCallRecord]
+    ) -> TurnFailed:
+        """Store an assistant message saying what went wrong; the failure to report."""
+        if isinstance(exc, AgentError):
+            error = exc
+        else:
             logger.exception("chat turn failed", exc_info=exc)
             error = AgentError(
                 "the assistant failed unexpectedly", code="internal_error", status=500
             )
-            await self._store_failure(user, conversation_id, error, tools.calls)
-            yield TurnFailed(conversation_id, error)
-            return
-
-        stored = await self._store_reply(user, conversation_id, reply)
-        yield TurnDone(
-            ChatResult(
-                conversation_id=conversation_id,
-                response=stored.content,
-                tool_calls=stored.tool_calls or [],
-            )
-        )
-
-    async def run(
-        self, user: User, message: str, conversation_id: uuid.UUID | None = None
-    ) -> ChatResult | TurnFailed:
-        """One turn to its end: the result, or the stored failure."""
-        async for event in self.stream(user, message, conversation_id):
-            if isinstance(event, TurnDone | TurnFailed):
-                return event.result if isinstance(event, TurnDone) else event
-        raise AgentError("the chat turn ended without a result")
-
-    async def _store_reply(
-        self, user: User, conversation_id: uuid.UUID, reply: AgentReply
-    ) -> Message:
-        limit = self.settings.assistant_message_max_length
-        text = reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
-        return await self._store_assistant(
-            user, conversation_id, text or "Done.", reply.tool_calls, reply.metadata or None
-        )
-
-    async def _store_failure(
-        self,
-        user: User,
-        conversation_id: uuid.UUID,
-        error: AgentError,
-        calls: list[ToolCallRecord],
-    ) -> None:
         try:
-            await self._store_assistant(
-                user,
-                conversation_id,
-                f"Sorry, I couldn't answer: {error.message}.",
-                calls,
-                {"error": error.code},
-            )
+            async with self.database.session() as session:
+                content = f"Sorry, I couldn't answer: {error.message}."
+                await _store_assistant(session, turn, content, calls, {"error": error.code})
         except Exception:  # the turn has failed already; keep the first error
             logger.exception("could not store the failed turn")
+        return TurnFailed(turn.conversation_id, error)
 
-    async def _store_assistant(
-        self,
-        user: User,
-        conversation_id: uuid.UUID,
-        content: str,
-        calls: list[ToolCallRecord],
-        metadata: dict[str, Any] | None,
-    ) -> Message:
-        async with self.database.session() as session:
-            return await messages.append_message(
-                session,
-                user.id,
-                conversation_id,
-                role=MessageRole.ASSISTANT,
-                content=content,
-                tool_calls=[call.as_json() for call in calls] or None,
-                metadata=metadata,
-            )
+
+async def _iterate(events: list[ChatEvent] | AsyncIterator[ChatEvent]) -> AsyncIterator[ChatEvent]:
+    if isinstance(events, list):
+        for event in events:
+            yield event
+    else:
+        async for event in events:
+            yield event
+
+
+async def _collect(stream: AsyncIterator[AgentEvent], events: list[ChatEvent]) -> AgentReply:
+    """Run an agent's stream to its end, keeping its events; its final reply."""
+    reply = None
+    async for event in stream:
+        if isinstance(event, ReplyDone):
+            reply = event.reply
+        else:
+            events.append(event)
+    if reply is None:
+        raise AgentError("the assistant ended without an answer")
+    return reply
+
+
+def _reply_content(
+    reply: AgentReply,
+) -> tuple[str, list[ToolCallRecord], dict[str, Any] | None]:
+    limit = ASSISTANT_MESSAGE_MAX_LENGTH
+    text = reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
+    return text or "Done.", reply.tool_calls, reply.metadata or None
+
+
+async def _store_assistant(
+    session: AsyncSession,
+    turn: _TurnInput,
+    content: str,
+    calls: list[ToolCallRecord],
+    metadata: dict[str, Any] | None,
+) -> Message:
+    return await messages.append_message(
+        session,
+        turn.user.id,
+        turn.conversation_id,
+        role=MessageRole.ASSISTANT,
+        content=content,
+        tool_calls=[call.as_json() for call in calls] or None,
+        metadata=metadata,
+    )
+
+
+def _done(turn: _TurnInput, stored: Message) -> TurnDone:
+    return TurnDone(
+        ChatResult(
+            conversation_id=turn.conversation_id,
+            response=stored.content,
+            tool_calls=stored.tool_calls or [],
+        )
+    )

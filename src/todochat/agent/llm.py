@@ -35,7 +35,7 @@ from todochat.agent.base import (
     TextDelta,
     ToolCalled,
 )
-from todochat.agent.toolbox import Toolbox
+from todochat.agent.toolbox import McpTools
 from todochat.config import Settings
 
 logger = logging.getLogger("todochat.agent")
@@ -50,13 +50,13 @@ as due_date. Reply briefly and confirm what you did, naming the task and its num
 The user's time zone is {timezone}; it is now {now} there."""
 
 
-class ToolboxServer(AgentsMCPServer):
-    """Our own MCP server, reached in-process through the turn's Toolbox (the SDK has no
+class TurnToolServer(AgentsMCPServer):
+    """Our own MCP server as the SDK sees it during one turn: the process's in-process
+    connection, acting for the turn's user and recording its calls (the SDK has no
     constructor for an already-connected session)."""
 
-    def __init__(self, toolbox: Toolbox, tools: list[Tool]) -> None:
+    def __init__(self, tools: McpTools) -> None:
         super().__init__(use_structured_content=True)
-        self._toolbox = toolbox
         self._tools = tools
 
     @property
@@ -64,19 +64,19 @@ class ToolboxServer(AgentsMCPServer):
         return "todochat"
 
     async def connect(self) -> None:
-        """Already connected: the Toolbox owns the session."""
+        """Already connected: the process's connection lives as long as the process."""
 
     async def cleanup(self) -> None:
-        """The Toolbox closes the session."""
+        """The connection outlives the turn."""
 
     async def list_tools(self, run_context: Any = None, agent: Any = None) -> list[Tool]:
-        # The SDK asks several times per model step; the five tools never change.
-        return self._tools
+        # The SDK asks several times per model step; the list is read once per process.
+        return await self._tools.list_tools()
 
     async def call_tool(
         self, tool_name: str, arguments: dict[str, Any] | None, meta: dict[str, Any] | None = None
     ) -> CallToolResult:
-        return await self._toolbox.call_raw(tool_name, arguments or {})
+        return await self._tools.call_raw(tool_name, arguments or {})
 
     async def list_prompts(self) -> ListPromptsResult:
         return ListPromptsResult(prompts=[])
@@ -152,6 +152,7 @@ class LLMAgent:
     """An OpenAI-compatible model driving the tools (see the module docstring)."""
 
     name = "llm"
+    answers_at_once = False
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -166,20 +167,19 @@ class LLMAgent:
         self._model = OpenAIChatCompletionsModel(
             model=settings.llm_model, openai_client=self._client
         )
-        self._tools: list[Tool] | None = None  # listed once, on the first turn
 
     def _instructions(self, timezone: str) -> str:
         now = datetime.now(UTC).astimezone(ZoneInfo(timezone))
         return INSTRUCTIONS.format(timezone=timezone, now=now.strftime("%A %d %B %Y, %H:%M"))
 
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
-        if self._tools is None:
-            self._tools = await request.tools.list_tools()
+        if not isinstance(request.tools, McpTools):
+            raise AgentError("the LLM agent reaches the tools through MCP only")
         agent = Agent(
             name="todochat",
             instructions=self._instructions(request.timezone),
             model=self._model,
-            mcp_servers=[ToolboxServer(request.tools, self._tools)],
+            mcp_servers=[TurnToolServer(request.tools)],
         )
         items = [*history_as_model_input(request.history)]
         items.append({"role": "user", "content": request.message})

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from todochat.api.deps import CurrentUser, SessionDep, TokensDep
+from todochat.api.deps import CurrentUser, SessionDep, runtime_of
 from todochat.api.schemas import ERROR_RESPONSES
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, TIMEZONE_MAX_LENGTH
-from todochat.ratelimit import SlidingWindowLimiter
 from todochat.services import auth, users
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
@@ -53,50 +52,40 @@ class ProfileIn(BaseModel):
     timezone: str | None = Field(default=None, max_length=TIMEZONE_MAX_LENGTH)
 
 
-class LoginLimits:
-    """Attempts per account and per client address."""
-
-    def __init__(self, per_account: int, per_address: int, window: float) -> None:
-        self.per_account = SlidingWindowLimiter(per_account, window)
-        self.per_address = SlidingWindowLimiter(per_address, window)
-
-    def check(self, email: str, address: str) -> None:
-        message = "too many login attempts, try again later"
-        self.per_address.hit(address, message)
-        self.per_account.hit(users.email_key(email), message)
-
-
 def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _token_for(user: User, tokens: TokensDep) -> TokenOut:
-    token, lifetime = tokens.issue(user.id)
+def _token_for(request: Request, user: User) -> TokenOut:
+    token, lifetime = runtime_of(request).tokens.issue(user.id)
     return TokenOut(access_token=token, expires_in=lifetime, user=UserOut.model_validate(user))
 
 
 async def _login(request: Request, session: SessionDep, email: str, password: str) -> User:
-    limits: LoginLimits = request.app.state.login_limits
-    limits.check(email, _client_address(request))
+    limits = runtime_of(request).login_limits
+    limits.check(users.email_key(email), _client_address(request))
     return await auth.authenticate(session, email=email, password=password)
 
 
 @router.post("/register", status_code=201, responses={409: ERROR_RESPONSES[422]})
-async def register(body: RegisterIn, session: SessionDep, tokens: TokensDep) -> TokenOut:
+async def register(body: RegisterIn, request: Request, session: SessionDep) -> TokenOut:
     """Create an account and return an access token for it."""
     user = await auth.register(
-        session, email=body.email, password=body.password, name=body.name, timezone=body.timezone
+        session,
+        email=body.email,
+        password=body.password,
+        name=body.name,
+        timezone=body.timezone,
+        password_min_length=runtime_of(request).settings.password_min_length,
     )
-    return _token_for(user, tokens)
+    return _token_for(request, user)
 
 
 @router.post("/login", responses={429: ERROR_RESPONSES[422]})
-async def login(
-    body: LoginIn, request: Request, session: SessionDep, tokens: TokensDep
-) -> TokenOut:
+async def login(body: LoginIn, request: Request, session: SessionDep) -> TokenOut:
     """Exchange email and password for an access token."""
     user = await _login(request, session, body.email, body.password)
-    return _token_for(user, tokens)
+    return _token_for(request, user)
 
 
 @router.post("/token", responses={429: ERROR_RESPONSES[422]})
@@ -104,11 +93,10 @@ async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
     session: SessionDep,
-    tokens: TokensDep,
 ) -> TokenOut:
     """The OAuth2 password flow (the email goes in `username`), for /docs."""
     user = await _login(request, session, form.username, form.password)
-    return _token_for(user, tokens)
+    return _token_for(request, user)
 
 
 @router.get("/me")

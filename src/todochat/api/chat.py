@@ -14,11 +14,10 @@ from pydantic import BaseModel, Field
 
 from todochat.agent.base import TextDelta, ToolCalled
 from todochat.agent.chat import ChatEvent, ChatFlow, TurnDone, TurnFailed, TurnStarted
-from todochat.api.deps import PathUser
+from todochat.api.deps import PathIdentity, runtime_of
 from todochat.api.errors import error_response
 from todochat.api.schemas import ERROR_RESPONSES, ErrorResponse
-from todochat.models import User
-from todochat.ratelimit import SlidingWindowLimiter
+from todochat.security.tokens import TokenIdentity
 
 router = APIRouter(prefix="/api/{user_id}/chat", tags=["chat"], responses=ERROR_RESPONSES)
 
@@ -51,13 +50,11 @@ _FAILURES: dict[int | str, dict[str, Any]] = {
 
 
 def _flow(request: Request) -> ChatFlow:
-    flow: ChatFlow = request.app.state.chat
-    return flow
+    return runtime_of(request).chat
 
 
-def _check_rate(request: Request, user: User) -> None:
-    limiter: SlidingWindowLimiter = request.app.state.chat_limiter
-    limiter.hit(user.id, "too many messages, slow down a little")
+def _check_rate(request: Request, identity: TokenIdentity) -> None:
+    runtime_of(request).chat_limiter.hit(identity.subject, "too many messages, slow down a little")
 
 
 def _failure_response(failed: TurnFailed) -> JSONResponse:
@@ -70,10 +67,10 @@ def _failure_response(failed: TurnFailed) -> JSONResponse:
 
 
 @router.post("", responses=_FAILURES, response_model=ChatOut, response_model_exclude_none=True)
-async def chat(body: ChatIn, user: PathUser, request: Request) -> ChatOut | JSONResponse:
+async def chat(body: ChatIn, identity: PathIdentity, request: Request) -> ChatOut | JSONResponse:
     """One chat turn: the agent reads the conversation, calls tools, answers."""
-    _check_rate(request, user)
-    outcome = await _flow(request).run(user, body.message, body.conversation_id)
+    _check_rate(request, identity)
+    outcome = await _flow(request).run(identity, body.message, body.conversation_id)
     if isinstance(outcome, TurnFailed):
         return _failure_response(outcome)
     return ChatOut.model_validate(outcome.as_json())
@@ -106,11 +103,11 @@ _running_turns: set[asyncio.Task[None]] = set()
     responses={200: {"content": {"text/event-stream": {}}}, **_FAILURES},
     response_class=StreamingResponse,
 )
-async def chat_stream(body: ChatIn, user: PathUser, request: Request) -> StreamingResponse:
+async def chat_stream(body: ChatIn, identity: PathIdentity, request: Request) -> StreamingResponse:
     """The same turn as Server-Sent Events: `start`, `tool_call`, `delta` (text),
     then `done` with the final object, or `error`."""
-    _check_rate(request, user)
-    events = _flow(request).stream(user, body.message, body.conversation_id)
+    _check_rate(request, identity)
+    events = _flow(request).stream(identity, body.message, body.conversation_id)
     # Input errors (unknown conversation, message too long) surface as plain HTTP
     # errors, before the stream starts.
     first = await anext(events)

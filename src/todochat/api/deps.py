@@ -1,85 +1,92 @@
-"""Dependencies shared by the routers: the session, the caller, the path user."""
+"""Dependencies shared by the routers: the request's unit of work, the caller, the
+path user.
+
+A request uses one session and one transaction: `SessionDep` opens it, the caller's
+user is loaded on it, the route's services add and flush on it, and it is committed
+once the route returns (before the response is sent, so a client never sees a
+success that was not committed).
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todochat.config import Settings
-from todochat.db import Database
 from todochat.errors import AuthenticationError, ForbiddenError
 from todochat.models import User
 from todochat.models.user import USER_ID_MAX_LENGTH
-from todochat.security.tokens import InvalidTokenError, TokenService
+from todochat.security.tokens import InvalidTokenError, TokenIdentity
 from todochat.services import auth
+
+if TYPE_CHECKING:
+    from todochat.runtime import Runtime
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.db
-    return database
+def runtime_of(request: Request) -> Runtime:
+    """The process's parts, as `create_app` put them on the app."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
-def get_settings_of_app(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_token_service(request: Request) -> TokenService:
-    tokens: TokenService = request.app.state.tokens
-    return tokens
-
-
-async def get_session(
-    database: Annotated[Database, Depends(get_database)],
-) -> AsyncIterator[AsyncSession]:
-    """One session per request, closed when the response is sent."""
-    async with database.session() as session:
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: committed when the route returns, rolled back if it
+    raises."""
+    async with runtime_of(request).database.session() as session:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
-TokensDep = Annotated[TokenService, Depends(get_token_service)]
+# scope="function": the commit happens before the response is sent, and its failure
+# is the request's failure.
+SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 
 
-async def get_current_user(
-    session: SessionDep,
-    tokens: TokensDep,
-    token: Annotated[str | None, Depends(_bearer)],
-) -> User:
-    """The user the bearer token speaks for; 401 without a valid one."""
+async def get_identity(
+    request: Request, token: Annotated[str | None, Depends(_bearer)]
+) -> TokenIdentity:
+    """Who the bearer token speaks for (verified once per request); 401 without one."""
     if not token:
         raise AuthenticationError("authentication required: send a bearer token")
     try:
-        identity = await tokens.verify(token)
+        return await runtime_of(request).tokens.verify(token)
     except InvalidTokenError as exc:
         raise AuthenticationError(str(exc)) from exc
-    user = await auth.user_for_identity(session, identity)
-    # End the read transaction now: on SQLite every transaction holds the write lock,
-    # and the route may hand work to code with sessions of its own (chat, tools).
-    await session.commit()
-    return user
+
+
+Identity = Annotated[TokenIdentity, Depends(get_identity)]
+
+
+async def get_current_user(session: SessionDep, identity: Identity) -> User:
+    """The authenticated user, loaded in the request's own transaction."""
+    return await auth.user_for_identity(session, identity)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-async def get_path_user(
+async def get_path_identity(
     user_id: Annotated[
         str,
         Path(description="The authenticated user's id, or `me`.", max_length=USER_ID_MAX_LENGTH),
     ],
-    user: CurrentUser,
-) -> User:
-    """The authenticated user, once the path's user id is checked to be theirs."""
-    if user_id not in ("me", user.id):
+    identity: Identity,
+) -> TokenIdentity:
+    """The caller's identity, once the path's user id is checked to be theirs."""
+    if user_id not in ("me", identity.subject):
         raise ForbiddenError("this path belongs to another user")
+    return identity
+
+
+PathIdentity = Annotated[TokenIdentity, Depends(get_path_identity)]
+
+
+async def get_path_user(_identity: PathIdentity, user: CurrentUser) -> User:
+    """The authenticated user, once the path's user id is checked to be theirs."""
     return user
 
 

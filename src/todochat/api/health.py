@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from todochat.api.deps import get_database
+from todochat.api.deps import runtime_of
 from todochat.api.errors import database_unavailable
-from todochat.db import Database
 
 router = APIRouter(tags=["health"])
 
@@ -22,10 +19,10 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", response_model=dict[str, str])
-async def readyz(database: Annotated[Database, Depends(get_database)]) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     """The database answers; 503 otherwise."""
     try:
-        async with database.engine.connect() as connection:
+        async with runtime_of(request).database.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not ready"
         return database_unavailable("the database is unavailable")

@@ -1,25 +1,30 @@
-"""Who is calling a tool: bearer tokens over HTTP, a fixed user over stdio and
-in-process."""
+"""Who is calling a tool: a bearer token over HTTP, a fixed user over stdio, and the
+caller's word in-process."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from mcp.server.auth.middleware.auth_context import auth_context_var, get_access_token
-from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken, TokenVerifier
+from mcp.server.mcpserver import Context
 
-from todochat.db import Database
+from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import TodochatError
 from todochat.security.tokens import InvalidTokenError, TokenService
 from todochat.services import auth
 
 CLIENT_ID = "todochat"
+# The `_meta` key that names the acting user on the in-process server. Only code in
+# this process can reach that server; the HTTP and stdio servers never read it.
+ACTING_USER_META = "todochat/acting_user"
 
 
 class BearerTokenVerifier(TokenVerifier):
-    """Accepts exactly the tokens the REST API accepts; the token's user acts."""
+    """Accepts exactly the tokens the REST API accepts; the token's user acts.
+
+    The server's own tokens are checked by signature alone: each tool call loads its
+    user in its own transaction (and refuses a user who no longer exists). A first-seen
+    external identity is provisioned here, as the REST API does.
+    """
 
     def __init__(self, tokens: TokenService, database: Database) -> None:
         self._tokens = tokens
@@ -28,25 +33,24 @@ class BearerTokenVerifier(TokenVerifier):
     async def verify_token(self, token: str) -> AccessToken | None:
         try:
             identity = await self._tokens.verify(token)
-            async with self._database.session() as session:
-                user = await auth.user_for_identity(session, identity)
+            if identity.external:
+                async with self._database.session() as session:
+                    await auth.user_for_identity(session, identity)
         except (InvalidTokenError, TodochatError):
             return None
-        return AccessToken(token=token, client_id=CLIENT_ID, scopes=[], subject=user.id)
+        except DATABASE_UNAVAILABLE:
+            return None
+        return AccessToken(token=token, client_id=CLIENT_ID, scopes=[], subject=identity.subject)
 
 
-def acting_user_id() -> str | None:
-    """The id of the user the current tool call acts for, if any."""
+def token_user(_ctx: Context) -> str | None:
+    """Over HTTP: the user of the request's verified bearer token."""
     token = get_access_token()
     return token.subject if token is not None else None
 
 
-@contextmanager
-def acting_as(user_id: str) -> Iterator[None]:
-    """Run tool calls made from this context (stdio, in-process) as `user_id`."""
-    access = AccessToken(token="", client_id=CLIENT_ID, scopes=[], subject=user_id)
-    reset = auth_context_var.set(AuthenticatedUser(access))
-    try:
-        yield
-    finally:
-        auth_context_var.reset(reset)
+def in_process_user(ctx: Context) -> str | None:
+    """In-process: the user the calling agent names in the request's `_meta`."""
+    meta = ctx.request_context.meta or {}
+    user_id = meta.get(ACTING_USER_META)
+    return user_id if isinstance(user_id, str) else None

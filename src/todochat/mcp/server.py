@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 from todochat import __version__
 from todochat.config import Settings
 from todochat.db import Database
-from todochat.mcp.auth import BearerTokenVerifier
-from todochat.mcp.tools import register_task_tools
+from todochat.mcp.auth import BearerTokenVerifier, token_user
+from todochat.mcp.tools import ActingUser, register_task_tools
 from todochat.security.tokens import TokenService
 
 INSTRUCTIONS = (
@@ -20,29 +20,32 @@ INSTRUCTIONS = (
 )
 
 
-def build_mcp_server(
-    database: Database, settings: Settings, tokens: TokenService | None = None
+def build_mcp_server(database: Database, acting_user: ActingUser) -> MCPServer:
+    """The five task tools on an MCP server, acting for whoever `acting_user` finds in
+    each call's context (a fixed user over stdio, the agent's user in-process)."""
+    server = MCPServer(
+        name="todochat", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
+    )
+    register_task_tools(server, database, acting_user)
+    return server
+
+
+def build_http_mcp_server(
+    database: Database, settings: Settings, tokens: TokenService
 ) -> MCPServer:
-    """The five task tools on an MCP server. With `tokens`, HTTP callers must send a
-    bearer token the REST API would accept; without, callers set the acting user."""
-    auth = None
-    verifier = None
-    if tokens is not None:
-        verifier = BearerTokenVerifier(tokens, database)
-        auth = AuthSettings(
-            issuer_url=settings.public_url,
-            resource_server_url=None,
-            required_scopes=[],
-        )
+    """The tools for remote clients: every call carries a bearer token the REST API
+    would accept, and acts for that token's user."""
     server = MCPServer(
         name="todochat",
         version=__version__,
         instructions=INSTRUCTIONS,
-        token_verifier=verifier,
-        auth=auth,
+        token_verifier=BearerTokenVerifier(tokens, database),
+        auth=AuthSettings(
+            issuer_url=settings.public_url, resource_server_url=None, required_scopes=[]
+        ),
         log_level="WARNING",
     )
-    register_task_tools(server, database)
+    register_task_tools(server, database, token_user)
     return server
 
 

@@ -24,6 +24,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+# The most a `metadata` JSON column may hold, encoded.
+METADATA_MAX_BYTES = 16 * 1024
 metadata = SQLModel.metadata
 
 

@@ -10,6 +10,10 @@ from sqlmodel import Field
 
 from todochat.models.base import Timestamped, metadata_field
 
+# A title taken from the first user message is cut to this many characters.
+TITLE_FROM_MESSAGE_LENGTH = 100
+SUMMARY_MAX_LENGTH = 4000
+
 
 class Conversation(Timestamped, table=True):
     """`message_seq` is the last message number handed out in this conversation."""

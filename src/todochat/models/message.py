@@ -11,6 +11,10 @@ from sqlmodel import Field
 
 from todochat.models.base import JSONType, Timestamped, metadata_field, string_enum
 
+# What one message may hold: a person types short messages, an assistant may list a lot.
+USER_MESSAGE_MAX_LENGTH = 1000
+ASSISTANT_MESSAGE_MAX_LENGTH = 32_000
+
 
 class MessageRole(StrEnum):
     USER = "user"

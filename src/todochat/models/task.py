@@ -12,6 +12,10 @@ from sqlmodel import Field
 
 from todochat.models.base import Timestamped, UTCDateTime, metadata_field, string_enum
 
+# The limits the tasks service enforces, beside the columns they guard.
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 2000
+
 
 class TaskStatus(StrEnum):
     PENDING = "pending"
@@ -47,7 +51,7 @@ class Task(Timestamped, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=64)
     number: int
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=TITLE_MAX_LENGTH)
     description: str | None = Field(default=None, sa_type=Text)
     status: TaskStatus = Field(
         default=TaskStatus.PENDING,

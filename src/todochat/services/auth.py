@@ -6,7 +6,6 @@ import asyncio
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todochat.config import get_settings
 from todochat.errors import AuthenticationError, InvalidInputError, NotFoundError
 from todochat.models import User
 from todochat.security.passwords import hash_password, verify_password
@@ -14,12 +13,12 @@ from todochat.security.tokens import TokenIdentity
 from todochat.services import users
 
 PASSWORD_MAX_LENGTH = 256
+PASSWORD_MIN_LENGTH = 8
 WRONG_CREDENTIALS = "email or password is incorrect"
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, minimum: int = PASSWORD_MIN_LENGTH) -> None:
     """InvalidInputError unless the password has a sensible length."""
-    minimum = get_settings().password_min_length
     if len(password) < minimum:
         raise InvalidInputError(f"password must be at least {minimum} characters", "password")
     if len(password) > PASSWORD_MAX_LENGTH:
@@ -29,12 +28,18 @@ def check_password_strength(password: str) -> None:
 
 
 async def register(
-    session: AsyncSession, *, email: str, password: str, name: str = "", timezone: str = "UTC"
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    name: str = "",
+    timezone: str = "UTC",
+    password_min_length: int = PASSWORD_MIN_LENGTH,
 ) -> User:
     """A new local account; ConflictError if the email is taken."""
     users.normalize_email(email)
     users.validate_timezone(timezone)
-    check_password_strength(password)
+    check_password_strength(password, password_min_length)
     # argon2 is deliberately slow: keep it off the event loop.
     password_hash = await asyncio.to_thread(hash_password, password)
     return await users.create_user(

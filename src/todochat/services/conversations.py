@@ -6,11 +6,13 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Conversation
+from todochat.models.conversation import SUMMARY_MAX_LENGTH
 from todochat.services.limits import check_metadata, check_text, clamp_limit, clean_title
 from todochat.services.pagination import (
     Page,
@@ -20,9 +22,8 @@ from todochat.services.pagination import (
     encode_cursor,
     order_by,
 )
-from todochat.services.persistence import save
+from todochat.services.persistence import insert_row
 
-SUMMARY_MAX_LENGTH = 4000
 _NEWEST_FIRST = [
     SortKey(col(Conversation.updated_at), "datetime", descending=True),
     SortKey(col(Conversation.id), "uuid", descending=True),
@@ -50,7 +51,7 @@ async def create_conversation(
         title=clean_title(title) if title is not None else None,
         meta=check_metadata(metadata),
     )
-    return await save(session, conversation)
+    return await insert_row(session, conversation)
 
 
 async def get_conversation(
@@ -104,20 +105,32 @@ async def update_conversation(
     changes: ConversationChanges,
 ) -> Conversation:
     """Rename the conversation or change its summary or metadata."""
-    conversation = await get_conversation(session, user_id, conversation_id)
     given = changes.model_fields_set
+    values: dict[str, Any] = {}
     if "title" in given:
-        conversation.title = clean_title(changes.title)
+        values["title"] = clean_title(changes.title)
     if "summary" in given:
         summary = check_text(changes.summary or "", "summary").strip()
         if len(summary) > SUMMARY_MAX_LENGTH:
             raise InvalidInputError(
                 f"summary must be at most {SUMMARY_MAX_LENGTH} characters", "summary"
             )
-        conversation.summary = summary or None
+        values["summary"] = summary or None
     if "metadata" in given:
-        conversation.meta = check_metadata(changes.metadata)
-    return await save(session, conversation)
+        values["meta"] = check_metadata(changes.metadata)
+    if not values:
+        return await get_conversation(session, user_id, conversation_id)
+    statement = (
+        update(Conversation)
+        .where(col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id)
+        .values(values)
+        .returning(Conversation)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    conversation: Conversation | None = (await session.exec(statement)).scalar_one_or_none()
+    if conversation is None:
+        raise NotFoundError("conversation not found")
+    return conversation
 
 
 async def rename_conversation(
@@ -133,6 +146,10 @@ async def delete_conversation(
     session: AsyncSession, user_id: str, conversation_id: uuid.UUID
 ) -> None:
     """Delete the conversation and, by cascade, its messages."""
-    conversation = await get_conversation(session, user_id, conversation_id)
-    await session.delete(conversation)
-    await session.commit()
+    statement = (
+        delete(Conversation)
+        .where(col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id)
+        .returning(col(Conversation.id))
+    )
+    if (await session.exec(statement)).scalar_one_or_none() is None:
+        raise NotFoundError("conversation not found")

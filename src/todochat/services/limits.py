@@ -1,12 +1,17 @@
-"""Input limits shared by the services (their sizes live in settings)."""
+"""Input limits shared by the services (their sizes live beside the columns they guard)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from todochat.config import get_settings
 from todochat.errors import InvalidInputError
+from todochat.models.base import METADATA_MAX_BYTES
+from todochat.models.task import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
+
+# A page of any listing: this many items unless asked otherwise, never more than the most.
+PAGE_DEFAULT_LIMIT = 50
+PAGE_MAX_LIMIT = 200
 
 
 def check_text(value: str, field: str) -> str:
@@ -31,9 +36,9 @@ def check_json_text(value: Any, field: str) -> Any:
 
 
 def clean_title(title: str | None, field: str = "title") -> str:
-    """The title trimmed; 1 to `title_max_length` characters."""
+    """The title trimmed; 1 to TITLE_MAX_LENGTH characters."""
     cleaned = " ".join(check_text(title or "", field).split())
-    limit = get_settings().title_max_length
+    limit = TITLE_MAX_LENGTH
     if not cleaned:
         raise InvalidInputError(f"{field} must not be empty", field)
     if len(cleaned) > limit:
@@ -42,21 +47,21 @@ def clean_title(title: str | None, field: str = "title") -> str:
 
 
 def clean_description(description: str | None) -> str | None:
-    """The description trimmed (None when empty); at most `description_max_length`."""
+    """The description trimmed (None when empty); at most DESCRIPTION_MAX_LENGTH."""
     if description is None:
         return None
     cleaned = check_text(description, "description").strip()
-    limit = get_settings().description_max_length
+    limit = DESCRIPTION_MAX_LENGTH
     if len(cleaned) > limit:
         raise InvalidInputError(f"description must be at most {limit} characters", "description")
     return cleaned or None
 
 
 def check_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
-    """The metadata as a JSON object of at most `metadata_max_bytes` when encoded."""
+    """The metadata as a JSON object of at most METADATA_MAX_BYTES when encoded."""
     if metadata is None:
         return {}
-    limit = get_settings().metadata_max_bytes
+    limit = METADATA_MAX_BYTES
     try:
         encoded = json.dumps(metadata, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError) as exc:
@@ -68,10 +73,9 @@ def check_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def clamp_limit(limit: int | None) -> int:
-    """A page size between 1 and `page_max_limit` (the default when None)."""
-    settings = get_settings()
+    """A page size between 1 and PAGE_MAX_LIMIT (PAGE_DEFAULT_LIMIT when None)."""
     if limit is None:
-        return settings.page_default_limit
+        return PAGE_DEFAULT_LIMIT
     if limit < 1:
         raise InvalidInputError("limit must be at least 1", "limit")
-    return min(limit, settings.page_max_limit)
+    return min(limit, PAGE_MAX_LIMIT)

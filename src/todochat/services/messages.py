@@ -9,24 +9,24 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todochat.config import get_settings
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Conversation, Message, MessageRole, utcnow
+from todochat.models.conversation import TITLE_FROM_MESSAGE_LENGTH
+from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH, USER_MESSAGE_MAX_LENGTH
 from todochat.services.limits import check_json_text, check_metadata, check_text, clamp_limit
-from todochat.services.persistence import save
+from todochat.services.persistence import insert_row
+
+# How much history an agent sees unless told otherwise.
+HISTORY_MAX_MESSAGES = 20
+HISTORY_MAX_CHARS = 12_000
 
 
 def check_content(role: MessageRole, content: str) -> str:
     """The content if it fits the limits of its role; InvalidInputError otherwise."""
-    settings = get_settings()
     check_text(content, "content")
     if role in (MessageRole.USER, MessageRole.SYSTEM) and not content.strip():
         raise InvalidInputError("message must not be empty", "content")
-    limit = (
-        settings.user_message_max_length
-        if role == MessageRole.USER
-        else settings.assistant_message_max_length
-    )
+    limit = USER_MESSAGE_MAX_LENGTH if role == MessageRole.USER else ASSISTANT_MESSAGE_MAX_LENGTH
     if len(content) > limit:
         raise InvalidInputError(f"message must be at most {limit} characters", "content")
     return content
@@ -34,7 +34,7 @@ def check_content(role: MessageRole, content: str) -> str:
 
 def title_from_message(content: str) -> str:
     """A conversation title from its first user message: one line, cut to length."""
-    limit = get_settings().conversation_title_length
+    limit = TITLE_FROM_MESSAGE_LENGTH
     flat = " ".join(content.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
@@ -83,7 +83,7 @@ async def append_message(
         tool_calls=tool_calls,
         meta=check_metadata(metadata),
     )
-    return await save(session, message)
+    return await insert_row(session, message)
 
 
 async def _require_conversation(
@@ -110,7 +110,6 @@ async def list_messages(
     With `after`, the first `limit` messages after that seq; otherwise the last
     `limit` messages (before `before`, when given).
     """
-    await _require_conversation(session, user_id, conversation_id)
     page_size = clamp_limit(limit)
     statement = select(Message).where(
         col(Message.conversation_id) == conversation_id, col(Message.user_id) == user_id
@@ -120,9 +119,13 @@ async def list_messages(
     if after is not None:
         statement = statement.where(col(Message.seq) > after)
         statement = statement.order_by(col(Message.seq).asc()).limit(page_size)
-        return list((await session.exec(statement)).all())
-    statement = statement.order_by(col(Message.seq).desc()).limit(page_size)
-    return list(reversed((await session.exec(statement)).all()))
+        page = list((await session.exec(statement)).all())
+    else:
+        statement = statement.order_by(col(Message.seq).desc()).limit(page_size)
+        page = list(reversed((await session.exec(statement)).all()))
+    if not page:
+        await _require_conversation(session, user_id, conversation_id)
+    return page
 
 
 async def recent_history(
@@ -135,19 +138,20 @@ async def recent_history(
 ) -> list[Message]:
     """The latest messages for an agent, oldest first, within a count and a budget of
     characters (the newest message is always included)."""
-    settings = get_settings()
-    max_messages = max_messages or settings.history_max_messages
-    max_chars = max_chars or settings.history_max_chars
-    await _require_conversation(session, user_id, conversation_id)
+    max_messages = max_messages or HISTORY_MAX_MESSAGES
+    max_chars = max_chars or HISTORY_MAX_CHARS
     statement = (
         select(Message)
         .where(col(Message.conversation_id) == conversation_id, col(Message.user_id) == user_id)
         .order_by(col(Message.seq).desc())
         .limit(max_messages)
     )
+    newest_first = (await session.exec(statement)).all()
+    if not newest_first:
+        await _require_conversation(session, user_id, conversation_id)
     kept: list[Message] = []
     used = 0
-    for message in (await session.exec(statement)).all():
+    for message in newest_first:
         used += len(message.content)
         if kept and used > max_chars:
             break

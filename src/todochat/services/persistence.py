@@ -1,4 +1,4 @@
-"""Writing one row and reading back what the database filled in."""
+"""Writing one new row and getting back what the database filled in."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 RowT = TypeVar("RowT", bound=SQLModel)
 
 
-async def save(session: AsyncSession, row: RowT) -> RowT:
-    """Commit `row` and refresh it, so that database defaults (timestamps) are loaded."""
+async def insert_row(session: AsyncSession, row: RowT) -> RowT:
+    """INSERT `row` now (the unit of work commits it later). The ORM asks for the
+    database's defaults (timestamps) in the same statement, with RETURNING."""
     session.add(row)
-    await session.commit()
-    await session.refresh(row)
+    await session.flush()
     return row

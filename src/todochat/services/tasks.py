@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, NotFoundError
-from todochat.models import Task, TaskPriority, TaskStatus, User
+from todochat.models import Task, TaskPriority, TaskStatus, User, utcnow
 from todochat.services.limits import (
     check_metadata,
     check_text,
@@ -29,7 +29,7 @@ from todochat.services.pagination import (
     encode_cursor,
     order_by,
 )
-from todochat.services.persistence import save
+from todochat.services.persistence import insert_row
 
 # "open" is everything still to do: pending or in progress.
 StatusFilter = TaskStatus | Literal["all", "open"]
@@ -95,7 +95,7 @@ async def create_task(
         meta=check_metadata(metadata),
     )
     task.number = await allocate_task_number(session, user_id)
-    return await save(session, task)
+    return await insert_row(session, task)
 
 
 async def get_task(session: AsyncSession, user_id: str, number: int) -> Task:
@@ -198,26 +198,29 @@ async def list_tasks(
 async def update_task(
     session: AsyncSession, user_id: str, number: int, changes: TaskChanges
 ) -> Task:
-    """Apply the fields set in `changes`; completed_at follows the status."""
-    task = await get_task(session, user_id, number)
+    """Apply the fields set in `changes` in one UPDATE … RETURNING; completed_at
+    follows the status. NotFoundError if the task is missing (or was just deleted)."""
     given = changes.model_fields_set
+    values: dict[str, Any] = {}
     if "title" in given:
-        task.title = clean_title(changes.title)
+        values["title"] = clean_title(changes.title)
     if "description" in given:
-        task.description = clean_description(changes.description)
+        values["description"] = clean_description(changes.description)
     if "priority" in given:
         if changes.priority is None:
             raise InvalidInputError("priority must be one of low, medium, high, urgent", "priority")
-        task.priority = TaskPriority(changes.priority)
+        values["priority"] = TaskPriority(changes.priority)
     if "due_at" in given:
-        task.due_at = _aware(changes.due_at, "due_at")
+        values["due_at"] = _aware(changes.due_at, "due_at")
     if "metadata" in given:
-        task.meta = check_metadata(changes.metadata)
+        values["meta"] = check_metadata(changes.metadata)
     if "status" in given:
         if changes.status is None:
             raise InvalidInputError("status must not be empty", "status")
-        _set_status(task, _status(changes.status))
-    return await save(session, task)
+        values.update(_status_values(_status(changes.status)))
+    if not values:
+        return await get_task(session, user_id, number)
+    return await _update_one(session, user_id, number, values)
 
 
 def status_for(completed: bool) -> TaskStatus:
@@ -228,29 +231,72 @@ def status_for(completed: bool) -> TaskStatus:
 async def set_task_completed(
     session: AsyncSession, user_id: str, number: int, completed: bool | None
 ) -> Task:
-    """Mark the task completed, or reopen it (back to pending); None toggles it."""
-    task = await get_task(session, user_id, number)
+    """Mark the task completed, or reopen it (back to pending); None toggles it.
+
+    One UPDATE decides from the row's current status, so concurrent toggles each
+    flip what the one before them left, and nothing is lost between a read and a
+    write. A task already in the wanted state is left exactly as it was.
+    """
+    is_completed = col(Task.status) == TaskStatus.COMPLETED
     if completed is None:
-        completed = not task.completed
-    if task.completed == completed:
-        return task
-    _set_status(task, status_for(completed))
-    return await save(session, task)
+        status: Any = case(
+            (is_completed, TaskStatus.PENDING.value), else_=TaskStatus.COMPLETED.value
+        )
+        completed_at: Any = case((is_completed, None), else_=utcnow())
+        updated_at: Any = utcnow()
+    elif completed:
+        status = TaskStatus.COMPLETED.value
+        completed_at = case((is_completed, col(Task.completed_at)), else_=utcnow())
+        updated_at = case((is_completed, col(Task.updated_at)), else_=utcnow())
+    else:
+        status = case((is_completed, TaskStatus.PENDING.value), else_=col(Task.status))
+        completed_at = None
+        updated_at = case((is_completed, utcnow()), else_=col(Task.updated_at))
+    values = {"status": status, "completed_at": completed_at, "updated_at": updated_at}
+    return await _update_one(session, user_id, number, values)
 
 
 async def delete_task(session: AsyncSession, user_id: str, number: int) -> Task:
     """Delete the task; returns it as it was. Its number is never reused."""
-    task = await get_task(session, user_id, number)
-    await session.exec(delete(Task).where(col(Task.id) == task.id, col(Task.user_id) == user_id))
-    await session.commit()
+    statement = (
+        delete(Task)
+        .where(col(Task.user_id) == user_id, col(Task.number) == number)
+        .returning(Task)
+        .execution_options(synchronize_session=False)
+    )
+    task: Task | None = (await session.exec(statement)).scalar_one_or_none()
+    if task is None:
+        raise NotFoundError(f"task {number} not found")
     return task
 
 
-def _set_status(task: Task, status: TaskStatus) -> None:
-    if status == task.status:
-        return
-    task.status = status
-    task.completed_at = datetime.now(UTC) if status == TaskStatus.COMPLETED else None
+async def _update_one(
+    session: AsyncSession, user_id: str, number: int, values: dict[str, Any]
+) -> Task:
+    """UPDATE the user's task `number` with `values` and return the row as stored."""
+    statement = (
+        update(Task)
+        .where(col(Task.user_id) == user_id, col(Task.number) == number)
+        .values(values)
+        .returning(Task)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    task: Task | None = (await session.exec(statement)).scalar_one_or_none()
+    if task is None:
+        raise NotFoundError(f"task {number} not found")
+    return task
+
+
+def _status_values(status: TaskStatus) -> dict[str, Any]:
+    """The columns a status change sets: completed_at is kept while the task stays
+    completed, set when it becomes completed, cleared otherwise."""
+    if status != TaskStatus.COMPLETED:
+        return {"status": status, "completed_at": None}
+    still_completed = col(Task.status) == TaskStatus.COMPLETED
+    return {
+        "status": status,
+        "completed_at": case((still_completed, col(Task.completed_at)), else_=utcnow()),
+    }
 
 
 def _status(value: str) -> TaskStatus:

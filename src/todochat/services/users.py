@@ -6,6 +6,7 @@ import re
 import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,7 +15,7 @@ from todochat.errors import ConflictError, InvalidInputError, NotFoundError
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, USER_ID_MAX_LENGTH
 from todochat.services.limits import check_text
-from todochat.services.persistence import save
+from todochat.services.persistence import insert_row
 
 _EMAIL_PATTERN = re.compile(r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
 NAME_MAX_LENGTH = 100
@@ -65,13 +66,12 @@ async def create_user(
         name=_clean_name(name),
         timezone=validate_timezone(timezone),
     )
-    session.add(user)
     try:
-        await session.commit()
+        # A savepoint: a taken email undoes this insert only, not the caller's work.
+        async with session.begin_nested():
+            return await insert_row(session, user)
     except IntegrityError as exc:
-        await session.rollback()
         raise ConflictError("an account with this email already exists") from exc
-    return user
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User:
@@ -116,14 +116,13 @@ async def provision_external_user(
     # The provider's display name is kept as far as it fits, never refused.
     display_name = " ".join(name.replace("\x00", "").split())[:NAME_MAX_LENGTH]
     user = User(id=user_id, email=clean_email, password_hash=None, name=display_name)
-    session.add(user)
     try:
-        await session.commit()
+        # A savepoint: a collision undoes this insert only, not the request's work.
+        async with session.begin_nested():
+            return await insert_row(session, user)
     except IntegrityError:
         # Another request provisioned the same identity first: use theirs.
-        await session.rollback()
         return await get_user(session, user_id)
-    return user
 
 
 async def update_profile(
@@ -134,16 +133,28 @@ async def update_profile(
     timezone: str | None = None,
 ) -> User:
     """Change the user's own name and/or time zone."""
-    user = await get_user(session, user_id)
+    values: dict[str, str] = {}
     if name is not None:
-        user.name = _clean_name(name)
+        values["name"] = _clean_name(name)
     if timezone is not None:
-        user.timezone = validate_timezone(timezone)
-    return await save(session, user)
+        values["timezone"] = validate_timezone(timezone)
+    if not values:
+        return await get_user(session, user_id)
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(values)
+        .returning(User)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    user: User | None = (await session.exec(statement)).scalar_one_or_none()
+    if user is None:
+        raise NotFoundError("user not found")
+    return user
 
 
 async def delete_user(session: AsyncSession, user_id: str) -> None:
     """Delete the user and, by cascade, everything they own."""
-    user = await get_user(session, user_id)
-    await session.delete(user)
-    await session.commit()
+    statement = delete(User).where(col(User.id) == user_id).returning(col(User.id))
+    if (await session.exec(statement)).scalar_one_or_none() is None:
+        raise NotFoundError("user not found")
