@@ -51,12 +51,13 @@ def serve(
     import uvicorn
 
     from todochat.logs import configure_logging
-    from todochat.security.tokens import SecretConfigurationError, resolve_jwt_secret
+    from todochat.runtime import jwt_secret
+    from todochat.security.tokens import SecretConfigurationError
 
     settings = Settings()
     configure_logging(settings.log_level)
     try:
-        resolve_jwt_secret(settings)
+        jwt_secret(settings)
     except (SecretConfigurationError, DatabaseURLError) as exc:
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from exc

@@ -61,8 +61,9 @@ class DatabaseTarget:
         return self.url.get_backend_name() == "sqlite"
 
     @property
-    def is_postgresql(self) -> bool:
-        return self.url.get_backend_name() == "postgresql"
+    def sqlite_file(self) -> str | None:
+        """The database file (or "" / ":memory:") of a SQLite URL; None otherwise."""
+        return (self.url.database or "") if self.is_sqlite else None
 
 
 def normalize_database_url(raw_url: str, transaction_pooler: bool | None = None) -> DatabaseTarget:

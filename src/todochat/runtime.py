@@ -22,7 +22,7 @@ from todochat.agent.select import build_agent
 from todochat.agent.toolbox import McpConnection
 from todochat.api.app import build_app
 from todochat.config import Settings
-from todochat.db import Database
+from todochat.db import Database, normalize_database_url
 from todochat.mcp.auth import in_process_user
 from todochat.mcp.server import build_http_mcp_server, build_mcp_server
 from todochat.mcp.stdio import serve_stdio
@@ -50,7 +50,7 @@ class Runtime:
                 "TODOCHAT_JWT_SECRET is not set: using a generated secret kept beside the "
                 "SQLite database (set it for production)"
             )
-        return TokenService(self.settings, resolve_jwt_secret(self.settings))
+        return TokenService(self.settings, jwt_secret(self.settings))
 
     @cached_property
     def mcp_server(self) -> MCPServer:
@@ -130,6 +130,12 @@ class Runtime:
         """Serve the tools on stdin/stdout for the account with this email."""
         async with self.database_ready():
             await serve_stdio(self.database, email)
+
+
+def jwt_secret(settings: Settings) -> str:
+    """The secret that signs this server's tokens (see `resolve_jwt_secret`)."""
+    target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
+    return resolve_jwt_secret(settings.jwt_secret, target.sqlite_file)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -173,6 +173,8 @@ def tool_calls_table(calls: list[dict[str, Any]]) -> Table:
             outcome = f"[red]{call['error']}[/red]"
         elif isinstance(result, list):
             outcome = f"{len(result)} task(s)"
+        elif isinstance(result, dict) and isinstance(result.get("count"), int):
+            outcome = f"{result['count']} task(s)"  # a listing, stored as what it listed
         elif isinstance(result, dict):
             outcome = f"{result.get('status', 'ok')}: {result.get('title', '')}"
         else:

@@ -80,6 +80,18 @@ async def test_register_with_a_short_password_is_422(client: httpx.AsyncClient) 
     assert "password" in error["message"]
 
 
+async def test_the_apps_own_settings_decide_the_password_length(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    # PASSWORD has 21 characters: enough by default, too short for this app.
+    async with serving(make_app(password_min_length=30)) as client:
+        response = await client.post(
+            "/api/auth/register", json={"email": "ada@example.com", "password": PASSWORD}
+        )
+    error = assert_error(response, 422, "invalid_input")
+    assert "at least 30 characters" in error["message"]
+
+
 async def test_register_with_an_unknown_timezone_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/api/auth/register",

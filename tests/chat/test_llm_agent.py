@@ -82,6 +82,19 @@ async def test_a_turn_runs_the_tools_the_model_calls_and_returns_its_answer(
     assert len(fake_llm.received) == 3
 
 
+async def test_every_turn_uses_the_processs_one_in_process_mcp_connection(
+    app: FastAPI, ada: Chatter, fake_llm: FakeOpenAI
+) -> None:
+    connection = app.state.runtime.tool_connection
+    fake_llm.script(call("list_tasks"), reply("Nothing yet."))
+    await ada.say("what's on my list?")
+    opened = connection._client
+    fake_llm.script(call("add_task", title="Buy milk"), reply("Added."))
+    await ada.say("add buy milk")
+    assert opened is not None
+    assert connection._client is opened
+
+
 async def test_the_model_turn_is_stored_with_its_tool_calls(
     ada: Chatter, fake_llm: FakeOpenAI
 ) -> None:

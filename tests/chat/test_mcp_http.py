@@ -270,6 +270,20 @@ async def test_naming_another_users_id_refuses_every_tool(
     assert await amy.tasks() == []
 
 
+async def test_request_meta_naming_another_user_is_ignored_over_http(
+    amys_mcp: Client, amy: Chatter, bea: Chatter
+) -> None:
+    # The in-process server reads the acting user from `_meta`; the HTTP one must not.
+    await bea.add_task("Bea's task")
+    meta: Any = {"todochat/acting_user": bea.account.id}
+    result = await amys_mcp.call_tool("complete_task", {"task_id": 1}, meta=meta)
+    assert "not found" in error_text(result)
+    added = await amys_mcp.call_tool("add_task", {"title": "Mine"}, meta=meta)
+    assert not added.is_error
+    assert await bea.statuses() == {1: "pending"}
+    assert await amy.titles() == {1: "Mine"}
+
+
 async def test_naming_ones_own_id_is_accepted(amys_mcp: Client, amy: Chatter) -> None:
     result = await amys_mcp.call_tool("add_task", {"title": "Buy milk", "user_id": amy.account.id})
     assert not result.is_error

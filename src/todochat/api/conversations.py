@@ -37,11 +37,11 @@ class ConversationOut(BaseModel):
     updated_at: datetime | None
 
 
-class ConversationCreate(BaseModel):
+class ConversationIn(BaseModel):
     title: str | None = Field(default=None, max_length=1000)
 
 
-class ConversationPatch(BaseModel):
+class ConversationPatchIn(BaseModel):
     title: str | None = Field(default=None, max_length=1000)
     summary: str | None = Field(default=None, max_length=10_000)
 
@@ -56,7 +56,7 @@ class MessageOut(BaseModel):
     created_at: datetime | None
 
 
-class MessageCreate(BaseModel):
+class MessageIn(BaseModel):
     role: Literal["user", "assistant", "system"] = "user"
     content: str = Field(max_length=100_000)
     tool_calls: list[dict[str, Any]] | None = Field(default=None, max_length=50)
@@ -82,7 +82,7 @@ async def list_conversations(
 
 @router.post("", status_code=201)
 async def create_conversation(
-    user: PathUser, session: SessionDep, body: ConversationCreate | None = None
+    user: PathUser, session: SessionDep, body: ConversationIn | None = None
 ) -> ConversationOut:
     """Start a conversation (untitled ones are named by their first message)."""
     title = body.title if body is not None else None
@@ -103,7 +103,7 @@ async def get_conversation(
 
 @router.patch("/{id}")
 async def update_conversation(
-    conversation_id: ConversationId, body: ConversationPatch, user: PathUser, session: SessionDep
+    conversation_id: ConversationId, body: ConversationPatchIn, user: PathUser, session: SessionDep
 ) -> ConversationOut:
     """Rename a conversation or change its summary."""
     changes = ConversationChanges.model_validate(body.model_dump(exclude_unset=True))
@@ -151,7 +151,7 @@ async def list_messages(
 
 @router.post("/{id}/messages", status_code=201)
 async def append_message(
-    conversation_id: ConversationId, body: MessageCreate, user: PathUser, session: SessionDep
+    conversation_id: ConversationId, body: MessageIn, user: PathUser, session: SessionDep
 ) -> MessageOut:
     """Add a message at the end of the conversation."""
     message = await messages.append_message(

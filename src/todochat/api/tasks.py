@@ -54,7 +54,7 @@ class TaskOut(BaseModel):
         )
 
 
-class TaskCreate(BaseModel):
+class TaskIn(BaseModel):
     title: str = Field(max_length=1000, examples=["Buy groceries"])
     description: str | None = Field(default=None, max_length=10_000)
     priority: TaskPriority = TaskPriority.MEDIUM
@@ -66,7 +66,7 @@ class TaskCreate(BaseModel):
     )
 
 
-class TaskReplace(TaskCreate):
+class TaskReplaceIn(TaskIn):
     """The task's content: omitted description, priority and due date return to their
     defaults; status changes only when `status` or `completed` is sent."""
 
@@ -74,7 +74,7 @@ class TaskReplace(TaskCreate):
     completed: bool | None = Field(default=None, description="Shortcut for status.")
 
 
-class TaskPatch(BaseModel):
+class TaskPatchIn(BaseModel):
     """Only the fields sent are changed."""
 
     title: str | None = Field(default=None, max_length=1000)
@@ -98,7 +98,7 @@ def _due(value: str | None, user: User) -> datetime | None:
     return parse_iso_due(value, user.timezone) if value is not None else None
 
 
-def _changes(body: TaskPatch | TaskReplace, user: User, fields: set[str]) -> TaskChanges:
+def _changes(body: TaskPatchIn | TaskReplaceIn, user: User, fields: set[str]) -> TaskChanges:
     values: dict[str, object] = {}
     for field in fields & {"title", "description", "priority", "status"}:
         values[field] = getattr(body, field)
@@ -141,7 +141,7 @@ async def list_tasks(
 
 
 @router.post("", status_code=201)
-async def create_task(body: TaskCreate, user: PathUser, session: SessionDep) -> TaskOut:
+async def create_task(body: TaskIn, user: PathUser, session: SessionDep) -> TaskOut:
     """Add a task; it gets your next number."""
     task = await tasks.create_task(
         session,
@@ -162,7 +162,7 @@ async def get_task(number: TaskNumber, user: PathUser, session: SessionDep) -> T
 
 @router.put("/{id}")
 async def replace_task(
-    number: TaskNumber, body: TaskReplace, user: PathUser, session: SessionDep
+    number: TaskNumber, body: TaskReplaceIn, user: PathUser, session: SessionDep
 ) -> TaskOut:
     """Replace the content of a task."""
     fields = {"title", "description", "priority", "due_at"}
@@ -173,7 +173,7 @@ async def replace_task(
 
 @router.patch("/{id}")
 async def patch_task(
-    number: TaskNumber, body: TaskPatch, user: PathUser, session: SessionDep
+    number: TaskNumber, body: TaskPatchIn, user: PathUser, session: SessionDep
 ) -> TaskOut:
     """Change some fields of a task."""
     changes = _changes(body, user, set(body.model_fields_set))

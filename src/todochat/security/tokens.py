@@ -12,9 +12,9 @@ from typing import Any
 
 import jwt
 from jwt import PyJWKClient
+from pydantic import SecretStr
 
 from todochat.config import Settings
-from todochat.db import normalize_database_url
 
 LOCAL_ALGORITHM = "HS256"
 _ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"}
@@ -38,35 +38,35 @@ class TokenIdentity:
     name: str | None = None
 
 
-def resolve_jwt_secret(settings: Settings) -> str:
-    """The HS256 secret: from settings, or (SQLite only) a generated one kept on disk.
+def resolve_jwt_secret(configured: SecretStr | None, sqlite_file: str | None) -> str:
+    """The HS256 secret: the configured one, or (SQLite only: `sqlite_file` is the
+    database file) a generated one kept on disk beside the database.
 
     Raises SecretConfigurationError on PostgreSQL without TODOCHAT_JWT_SECRET: several
     processes must share one secret, and only the operator can give them one.
     """
-    if settings.jwt_secret is not None:
-        secret = settings.jwt_secret.get_secret_value()
+    if configured is not None:
+        secret = configured.get_secret_value()
         if len(secret) < 32:
             raise SecretConfigurationError("TODOCHAT_JWT_SECRET must be at least 32 characters")
         return secret
-    target = normalize_database_url(settings.database_url)
-    if not target.is_sqlite:
+    if sqlite_file is None:
         raise SecretConfigurationError(
             "TODOCHAT_JWT_SECRET is required with PostgreSQL: every server process must "
             "sign and verify tokens with the same secret (generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
         )
-    return _secret_beside_database(target.url.database)
+    return _secret_beside_database(sqlite_file)
 
 
-def secret_file_for(database: str | None) -> Path:
+def secret_file_for(database: str) -> Path:
     """Where the generated secret of a SQLite database lives."""
     if not database or database == ":memory:":
         return Path("todochat.secret")
     return Path(f"{database}.secret")
 
 
-def _secret_beside_database(database: str | None) -> str:
+def _secret_beside_database(database: str) -> str:
     path = secret_file_for(database)
     try:
         # O_EXCL: when several workers start at once, exactly one writes the secret.
@@ -116,12 +116,12 @@ class TokenService:
     async def verify(self, token: str) -> TokenIdentity:
         """The identity a token proves; InvalidTokenError if it proves nothing."""
         try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
+            # One unverified read of header and claims says which key must verify it.
+            unverified = jwt.decode_complete(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
             raise InvalidTokenError("malformed token") from exc
-        algorithm = header.get("alg")
-        issuer = unverified.get("iss")
+        algorithm = unverified["header"].get("alg")
+        issuer = unverified["payload"].get("iss")
         if issuer == self.settings.jwt_issuer:
             claims = self._decode(token, self._secret, [LOCAL_ALGORITHM], self.settings)
             return TokenIdentity(subject=str(claims["sub"]), external=False)

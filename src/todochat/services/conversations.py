@@ -19,8 +19,8 @@ from todochat.services.pagination import (
     SortKey,
     after_cursor,
     decode_cursor,
-    encode_cursor,
     order_by,
+    page_of,
 )
 from todochat.services.persistence import insert_row
 
@@ -89,13 +89,8 @@ async def list_conversations(
         values = decode_cursor(cursor, "newest", _NEWEST_FIRST)
         statement = statement.where(after_cursor(_NEWEST_FIRST, values))
     statement = statement.order_by(*order_by(_NEWEST_FIRST)).limit(page_size + 1)
-    rows = list((await session.exec(statement)).all())
-    items = rows[:page_size]
-    next_cursor = None
-    if len(rows) > page_size:
-        last = items[-1]
-        next_cursor = encode_cursor("newest", [last.updated_at, last.id])
-    return Page(items=items, next_cursor=next_cursor)
+    rows = (await session.exec(statement)).all()
+    return page_of(rows, page_size, "newest", lambda c: [c.updated_at, c.id])
 
 
 async def update_conversation(

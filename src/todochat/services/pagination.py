@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -116,3 +116,14 @@ def _decode_value(value: Any, kind: KeyKind) -> Any:
     if not isinstance(value, str):
         raise ValueError("expected a string")
     return value
+
+
+def page_of(
+    rows: Sequence[T], page_size: int, ordering: str, key_of: Callable[[T], list[Any]]
+) -> Page[T]:
+    """A page from `rows` fetched with LIMIT page_size + 1: the extra row, if any, only
+    tells that another page follows, whose cursor is the key of this page's last row."""
+    items = list(rows[:page_size])
+    if len(rows) <= page_size:
+        return Page(items=items, next_cursor=None)
+    return Page(items=items, next_cursor=encode_cursor(ordering, key_of(items[-1])))

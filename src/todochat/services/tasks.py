@@ -26,8 +26,8 @@ from todochat.services.pagination import (
     SortKey,
     after_cursor,
     decode_cursor,
-    encode_cursor,
     order_by,
+    page_of,
 )
 from todochat.services.persistence import insert_row
 
@@ -189,10 +189,7 @@ async def list_tasks(
         statement = statement.where(after_cursor(ordering.keys, values))
     statement = statement.order_by(*order_by(ordering.keys)).limit(page_size + 1)
 
-    rows = list((await session.exec(statement)).all())
-    items = rows[:page_size]
-    next_cursor = encode_cursor(sort, ordering.key_of(items[-1])) if len(rows) > page_size else None
-    return Page(items=items, next_cursor=next_cursor)
+    return page_of((await session.exec(statement)).all(), page_size, sort, ordering.key_of)
 
 
 async def update_task(

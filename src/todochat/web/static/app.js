@@ -178,9 +178,16 @@ function welcome() {
       "“mark task 1 as done”."));
 }
 
+// A listing is stored as what was listed: {count, task_ids}.
+function listedCount(result) {
+  if (Array.isArray(result)) return result.length;
+  return result && typeof result.count === "number" ? result.count : null;
+}
+
 function toolChip(call) {
+  const found = listedCount(call.result);
   const outcome = call.error ? "failed" : (call.result && call.result.status) ||
-    (Array.isArray(call.result) ? `${call.result.length} found` : "ok");
+    (found !== null ? `${found} found` : "ok");
   const taskId = call.arguments && call.arguments.task_id ||
     (call.result && call.result.task_id);
   const label = [call.name, taskId ? `#${taskId}` : null, outcome].filter(Boolean).join(" · ");
