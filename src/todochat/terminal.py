@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import json
 import os
+import secrets
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
@@ -143,6 +145,10 @@ async def open_local_backend(
 ) -> tuple[HttpBackend, str]:
     """The app itself, run in this process on the configured database and spoken to
     over in-process HTTP, as the account with `email` (created on first use)."""
+    if settings.jwt_secret is None:
+        # Tokens never leave this process: a secret for this run is enough, on any
+        # database (PostgreSQL otherwise insists on a configured one).
+        settings = settings.model_copy(update={"jwt_secret": SecretStr(secrets.token_urlsafe(48))})
     runtime = Runtime(settings)
     app = runtime.app()
     await stack.enter_async_context(app.router.lifespan_context(app))

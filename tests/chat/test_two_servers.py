@@ -65,5 +65,5 @@ async def test_two_servers_alternate_turns_of_one_conversation(
     assert [t["tool_calls"][0]["result"]["task_id"] for t in turns[:2]] == [1, 2]
     assert turns[3]["tool_calls"][-1]["arguments"] == {"task_id": 2}
     assert turns[4]["tool_calls"][-1]["arguments"] == {"task_id": 1}
-    assert [t["id"] for t in turns[5]["tool_calls"][0]["result"]] == [1, 2]
+    assert turns[5]["tool_calls"][0]["result"] == {"count": 2, "task_ids": [1, 2]}
     assert statuses == {1: "completed", 2: "completed"}
