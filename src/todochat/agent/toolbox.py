@@ -30,8 +30,9 @@ _SDK_ERROR_PREFIX = "Error executing tool "
 class ToolCallRecord:
     """A finished tool call: what was asked, and its result or error.
 
-    `value` is the typed result, for the agent that made the call in this turn; what
-    is stored and returned is `as_json()`.
+    A call made through MCP carries its `result` as JSON; a direct call carries the
+    typed `value`, for the agent that made it. What is stored and returned is
+    `as_json()`.
     """
 
     name: str
@@ -53,9 +54,14 @@ class ToolCallRecord:
         return {"name": self.name, "arguments": self.arguments, "result": self._stored_result()}
 
     def _stored_result(self) -> Any:
+        if isinstance(self.value, list):
+            numbers = [item.id for item in self.value]
+            return {"count": len(numbers), "task_ids": numbers}
         if self.name == "list_tasks" and isinstance(self.result, list):
             numbers = [item["id"] for item in self.result if isinstance(item, dict)]
             return {"count": len(numbers), "task_ids": numbers}
+        if self.value is not None:
+            return result_as_json(self.value)
         return self.result
 
 
@@ -86,7 +92,7 @@ class DirectTools:
             except TodochatError as exc:
                 record = ToolCallRecord(name, arguments, error=exc.message)
             else:
-                record = ToolCallRecord(name, arguments, result_as_json(value), value=value)
+                record = ToolCallRecord(name, arguments, value=value)
         self.calls.append(record)
         return record
 
