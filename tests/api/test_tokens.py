@@ -20,8 +20,8 @@ from fastapi import FastAPI
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from pydantic import SecretStr
 
+from tests.data.support import delete_user_row
 from tests.support import JWT_SECRET, Account, bearer, register
-from todochat.services import users
 
 from .support import assert_error, claims, hs256_with_raw_key, serving, unsigned_token
 
@@ -130,7 +130,7 @@ async def test_a_token_of_a_deleted_user_is_401(
     app: FastAPI, client: httpx.AsyncClient, alice_auth: Account
 ) -> None:
     async with app.state.runtime.database.session() as session:
-        await users.delete_user(session, alice_auth.id)
+        await delete_user_row(session, alice_auth.id)
     response = await client.get("/api/auth/me", headers=alice_auth.headers)
     assert_unauthorized(response)
 

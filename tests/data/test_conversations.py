@@ -69,7 +69,9 @@ async def test_metadata_over_16_kib_is_rejected_and_nothing_written(
 async def test_rename_changes_the_title(session: AsyncSession, alice: User) -> None:
     conversation = await conversations.create_conversation(session, alice.id, title="Old")
 
-    await conversations.rename_conversation(session, alice.id, conversation.id, "New")
+    await conversations.update_conversation(
+        session, alice.id, conversation.id, ConversationChanges(title="New")
+    )
     session.expunge_all()
 
     assert (await conversations.get_conversation(session, alice.id, conversation.id)).title == "New"
@@ -180,31 +182,6 @@ async def test_invalid_conversation_cursor_is_invalid_input(
     assert error.field == "cursor"
 
 
-async def test_latest_conversation_is_the_most_recently_active(
-    session: AsyncSession, alice: User
-) -> None:
-    older = await conversations.create_conversation(session, alice.id)
-    await a_moment_later(session)
-    await conversations.create_conversation(session, alice.id)
-    await a_moment_later(session)
-    await say(session, alice, older, "hello again")
-
-    latest = await conversations.get_or_create_latest_conversation(session, alice.id)
-
-    assert latest.id == older.id
-
-
-async def test_latest_conversation_is_created_when_there_is_none(
-    session: AsyncSession, alice: User, bob: User
-) -> None:
-    await conversations.create_conversation(session, bob.id)
-
-    latest = await conversations.get_or_create_latest_conversation(session, alice.id)
-
-    assert latest.user_id == alice.id
-    assert await count_rows(session, "conversations", user_id=alice.id) == 1
-
-
 # Ownership ---------------------------------------------------------------------
 
 
@@ -239,28 +216,23 @@ async def test_user_b_does_not_see_user_a_conversations_in_lists(
     assert page.items == []
 
 
-async def test_user_b_latest_conversation_is_never_user_a_one(
-    session: AsyncSession, bob: User, alices_conversation: Conversation
-) -> None:
-    latest = await conversations.get_or_create_latest_conversation(session, bob.id)
-
-    assert latest.id != alices_conversation.id
-    assert latest.user_id == bob.id
-
-
 async def test_user_b_cannot_rename_user_a_conversation(
     session: AsyncSession, alice: User, bob: User, alices_conversation: Conversation
 ) -> None:
     missing = await rejected(
         session,
         NotFoundError,
-        conversations.rename_conversation(session, bob.id, uuid.uuid4(), "mine"),
+        conversations.update_conversation(
+            session, bob.id, uuid.uuid4(), ConversationChanges(title="mine")
+        ),
     )
 
     foreign = await rejected(
         session,
         NotFoundError,
-        conversations.rename_conversation(session, bob.id, alices_conversation.id, "mine"),
+        conversations.update_conversation(
+            session, bob.id, alices_conversation.id, ConversationChanges(title="mine")
+        ),
     )
 
     assert str(foreign) == str(missing)

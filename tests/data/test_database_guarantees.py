@@ -12,9 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.db import Database
 from todochat.models import MessageRole, User
-from todochat.services import conversations, messages, tasks, users
+from todochat.services import conversations, messages, tasks
 
-from .support import count_rows, raw_sql
+from .support import count_rows, delete_user_row, raw_sql
 
 INSERT_TASK = (
     "INSERT INTO tasks (id, user_id, number, title, status, priority, completed_at) "
@@ -233,7 +233,7 @@ async def test_deleting_a_user_removes_their_tasks_conversations_and_messages(
 ) -> None:
     await fill(session, alice)
 
-    await users.delete_user(session, alice.id)
+    await delete_user_row(session, alice.id)
 
     assert await owned_rows(session, alice) == {"tasks": 0, "conversations": 0, "messages": 0}
 
@@ -244,7 +244,7 @@ async def test_deleting_a_user_leaves_other_users_rows_alone(
     await fill(session, alice)
     await fill(session, bob)
 
-    await users.delete_user(session, alice.id)
+    await delete_user_row(session, alice.id)
 
     assert await owned_rows(session, bob) == {"tasks": 2, "conversations": 1, "messages": 2}
     assert await count_rows(session, "users") == 1

@@ -11,7 +11,7 @@ from todochat.errors import ConflictError, InvalidInputError, NotFoundError
 from todochat.models import User
 from todochat.services import users
 
-from .support import count_rows, rejected
+from .support import count_rows, delete_user_row, rejected
 
 
 async def test_new_user_gets_a_uuid_id_and_defaults(session: AsyncSession) -> None:
@@ -140,7 +140,7 @@ async def test_external_identity_id_must_be_1_to_64_characters(
 
 
 async def test_deleted_user_is_not_found(session: AsyncSession, alice: User) -> None:
-    await users.delete_user(session, alice.id)
+    await delete_user_row(session, alice.id)
 
     await rejected(session, NotFoundError, users.get_user(session, alice.id))
 

@@ -67,18 +67,6 @@ async def get_conversation(
     return conversation
 
 
-async def get_or_create_latest_conversation(session: AsyncSession, user_id: str) -> Conversation:
-    """The conversation the user touched last, or a new one if they have none."""
-    statement = (
-        select(Conversation)
-        .where(col(Conversation.user_id) == user_id)
-        .order_by(*order_by(_NEWEST_FIRST))
-        .limit(1)
-    )
-    latest = (await session.exec(statement)).first()
-    return latest if latest is not None else await create_conversation(session, user_id)
-
-
 async def list_conversations(
     session: AsyncSession, user_id: str, *, limit: int | None = None, cursor: str | None = None
 ) -> Page[Conversation]:
@@ -126,15 +114,6 @@ async def update_conversation(
     if conversation is None:
         raise NotFoundError("conversation not found")
     return conversation
-
-
-async def rename_conversation(
-    session: AsyncSession, user_id: str, conversation_id: uuid.UUID, title: str
-) -> Conversation:
-    """Give the conversation a new title."""
-    return await update_conversation(
-        session, user_id, conversation_id, ConversationChanges(title=title)
-    )
 
 
 async def delete_conversation(

@@ -6,7 +6,7 @@ import re
 import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -151,10 +151,3 @@ async def update_profile(
     if user is None:
         raise NotFoundError("user not found")
     return user
-
-
-async def delete_user(session: AsyncSession, user_id: str) -> None:
-    """Delete the user and, by cascade, everything they own."""
-    statement = delete(User).where(col(User.id) == user_id).returning(col(User.id))
-    if (await session.exec(statement)).scalar_one_or_none() is None:
-        raise NotFoundError("user not found")
