@@ -1,4 +1,4 @@
-"""The raw baseline: FastAPI and asyncpg doing the work of todochat's requests by hand.
+"""The raw baseline: FastAPI with asyncpg (or aiosqlite) doing todochat's work by hand.
 
 Same routes and JSON shapes as todochat for what the benchmark sends, the same
 token check (PyJWT, HS256, issuer and audience), the user looked up by the token's
@@ -8,7 +8,7 @@ figures are compared with.
 
 Run by the benchmark with uvicorn:
 
-  BENCH_DATABASE_URL=postgresql://… BENCH_JWT_SECRET=… \
+  BENCH_DATABASE_URL=postgresql://… (or sqlite:///path) BENCH_JWT_SECRET=… \
       python -m uvicorn bench.baseline_app:app --workers N
 
 A chat turn ("add a task to X" or "what's pending?"), as todochat's built-in
@@ -21,21 +21,28 @@ agent does it:
   transaction 2  the tool: allocate a task number and insert the task, or list
                  the open tasks; then append the assistant message (UPDATE …
                  RETURNING message_seq, INSERT) with its tool call
+
+On SQLite the SQL is the same, with numbered `?N` parameters, UUIDs as 32 hex
+digits and timestamps as text (as todochat's SQLAlchemy types store them); write
+transactions start with BEGIN IMMEDIATE, as todochat's do.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
 import re
+import sqlite3
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+import aiosqlite
 import asyncpg
 import jwt
 from fastapi import FastAPI, Request
@@ -107,9 +114,33 @@ class Config:
         return cls(
             database_url=os.environ["BENCH_DATABASE_URL"],
             jwt_secret=os.environ["BENCH_JWT_SECRET"],
+            # todochat's default pool: 5 connections, up to 10 more under load.
             pool_min=int(os.environ.get("BENCH_POOL_MIN", "5")),
             pool_max=int(os.environ.get("BENCH_POOL_MAX", "15")),
         )
+
+
+# --- the database, behind the few operations the routes need ---------------------------
+
+
+class Transaction(Protocol):
+    """The statements of the routes, inside one transaction."""
+
+    async def fetch(self, sql: str, *args: Any) -> list[Mapping[str, Any]]: ...
+
+    async def fetchrow(self, sql: str, *args: Any) -> Mapping[str, Any] | None: ...
+
+    async def fetchval(self, sql: str, *args: Any) -> Any: ...
+
+    async def execute(self, sql: str, *args: Any) -> None: ...
+
+
+class Store(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def transaction(self, write: bool) -> AbstractAsyncContextManager[Transaction]: ...
 
 
 async def _json_codecs(connection: asyncpg.Connection) -> None:
@@ -122,6 +153,148 @@ async def _json_codecs(connection: asyncpg.Connection) -> None:
 async def _keep_session(_connection: asyncpg.Connection) -> None:
     """No reset on release: this app never changes session state (no SET, LISTEN,
     advisory lock), so asyncpg's default reset query would be a wasted round trip."""
+
+
+class PostgresStore:
+    """An asyncpg pool; statements are prepared and cached per connection."""
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        self._pool = await asyncpg.create_pool(
+            self._config.database_url,
+            min_size=self._config.pool_min,
+            max_size=self._config.pool_max,
+            init=_json_codecs,
+            reset=_keep_session,
+        )
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    @asynccontextmanager
+    async def transaction(self, write: bool) -> AsyncIterator[Transaction]:
+        del write  # PostgreSQL takes row locks as statements need them
+        assert self._pool is not None
+        async with self._pool.acquire() as connection, connection.transaction():
+            yield _PostgresTransaction(connection)
+
+
+class _PostgresTransaction:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def fetch(self, sql: str, *args: Any) -> list[Mapping[str, Any]]:
+        return list(await self._connection.fetch(sql, *args))
+
+    async def fetchrow(self, sql: str, *args: Any) -> Mapping[str, Any] | None:
+        row: Mapping[str, Any] | None = await self._connection.fetchrow(sql, *args)
+        return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        return await self._connection.fetchval(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._connection.execute(sql, *args)
+
+
+_SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+def _sqlite_sql(sql: str) -> str:
+    """The PostgreSQL text for SQLite: `$N` → `?N`, now() → todochat's timestamp text."""
+    return re.sub(r"\$(\d+)", r"?\1", sql).replace("now()", _SQLITE_NOW)
+
+
+class SqliteStore:
+    """A few aiosqlite connections (each with its own thread), handed out in turn."""
+
+    def __init__(self, config: Config) -> None:
+        self._path = config.database_url.removeprefix("sqlite:///")
+        self._size = max(1, min(config.pool_min, 5))
+        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all: list[aiosqlite.Connection] = []
+
+    async def open(self) -> None:
+        for _ in range(self._size):
+            connection = await aiosqlite.connect(self._path, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            for pragma in (
+                "PRAGMA busy_timeout=10000",
+                "PRAGMA foreign_keys=ON",
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA synchronous=NORMAL",
+            ):
+                await connection.execute(pragma)
+            self._all.append(connection)
+            self._idle.put_nowait(connection)
+
+    async def close(self) -> None:
+        for connection in self._all:
+            await connection.close()
+
+    @asynccontextmanager
+    async def transaction(self, write: bool) -> AsyncIterator[Transaction]:
+        connection = await self._idle.get()
+        try:
+            await connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield _SqliteTransaction(connection)
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            await connection.execute("COMMIT")
+        finally:
+            self._idle.put_nowait(connection)
+
+
+class _SqliteTransaction:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def fetch(self, sql: str, *args: Any) -> list[Mapping[str, Any]]:
+        async with self._connection.execute(_sqlite_sql(sql), _sqlite_args(args)) as cursor:
+            return [_sqlite_row(row) for row in await cursor.fetchall()]
+
+    async def fetchrow(self, sql: str, *args: Any) -> Mapping[str, Any] | None:
+        rows = await self.fetch(sql, *args)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        row = await self.fetchrow(sql, *args)
+        return next(iter(row.values())) if row else None
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._connection.execute(_sqlite_sql(sql), _sqlite_args(args))
+
+
+def _sqlite_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(
+        a.hex if isinstance(a, uuid.UUID) else json.dumps(a) if isinstance(a, list) else a
+        for a in args
+    )
+
+
+def _sqlite_row(row: sqlite3.Row) -> dict[str, Any]:
+    values = dict(zip(row.keys(), tuple(row), strict=True))
+    if isinstance(values.get("tool_calls"), str):
+        values["tool_calls"] = json.loads(values["tool_calls"])
+    for key in ("due_at", "completed_at", "created_at", "updated_at"):
+        if isinstance(values.get(key), str):
+            values[key] = values[key].replace(" ", "T") + "Z"
+    return values
+
+
+def make_store(config: Config) -> Store:
+    if config.database_url.startswith("sqlite:"):
+        return SqliteStore(config)
+    return PostgresStore(config)
+
+
+# --- HTTP ------------------------------------------------------------------------------
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -138,7 +311,7 @@ def _iso(value: Any) -> str:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def _task(row: asyncpg.Record) -> dict[str, Any]:
+def _task(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["number"],
         "title": row["title"],
@@ -158,23 +331,17 @@ def _cursor(number: int) -> str:
 
 
 def create_app(config: Config | None = None) -> FastAPI:
-    """The baseline app; its pool opens with the app and closes with it."""
+    """The baseline app; its connections open with the app and close with it."""
     config = config or Config.from_environment()
-    pool_holder: dict[str, asyncpg.Pool] = {}
+    store = make_store(config)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        pool_holder["pool"] = await asyncpg.create_pool(
-            config.database_url,
-            min_size=config.pool_min,
-            max_size=config.pool_max,
-            init=_json_codecs,
-            reset=_keep_session,
-        )
+        await store.open()
         try:
             yield
         finally:
-            await pool_holder["pool"].close()
+            await store.close()
 
     app = FastAPI(lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -204,25 +371,23 @@ def create_app(config: Config | None = None) -> FastAPI:
             raise HTTPError(403, "forbidden", "this path belongs to another user")
         return subject
 
-    async def require_user(connection: asyncpg.Connection, user_id: str) -> asyncpg.Record:
-        user = await connection.fetchrow(SELECT_USER, user_id)
-        if user is None:
+    async def require_user(tx: Transaction, user_id: str) -> None:
+        if await tx.fetchrow(SELECT_USER, user_id) is None:
             raise HTTPError(401, "unauthorized", "unknown user")
-        return user
 
     @app.get("/readyz")
     async def readyz() -> Response:
-        async with pool_holder["pool"].acquire() as connection:
-            await connection.fetchval("SELECT 1")
+        async with store.transaction(write=False) as tx:
+            await tx.fetchval("SELECT 1")
         return _json({"status": "ready"})
 
     @app.get("/api/{user_id}/tasks")
     async def list_tasks(request: Request, user_id: str, limit: int = 50) -> Response:
         subject = authenticate(request, user_id)
         limit = max(1, min(limit, 1000))
-        async with pool_holder["pool"].acquire() as connection, connection.transaction():
-            await require_user(connection, subject)
-            rows = await connection.fetch(LIST_TASKS, subject, limit + 1)
+        async with store.transaction(write=False) as tx:
+            await require_user(tx, subject)
+            rows = await tx.fetch(LIST_TASKS, subject, limit + 1)
         items = [_task(row) for row in rows[:limit]]
         next_cursor = _cursor(rows[limit - 1]["number"]) if len(rows) > limit else None
         return _json({"items": items, "next_cursor": next_cursor})
@@ -231,10 +396,11 @@ def create_app(config: Config | None = None) -> FastAPI:
     async def create_task(request: Request, user_id: str) -> Response:
         subject = authenticate(request, user_id)
         title = _title(await request.json())
-        async with pool_holder["pool"].acquire() as connection, connection.transaction():
-            await require_user(connection, subject)
-            number = await connection.fetchval(ALLOCATE_TASK_NUMBER, subject)
-            row = await connection.fetchrow(INSERT_TASK, uuid.uuid4(), subject, number, title)
+        async with store.transaction(write=True) as tx:
+            await require_user(tx, subject)
+            number = await tx.fetchval(ALLOCATE_TASK_NUMBER, subject)
+            row = await tx.fetchrow(INSERT_TASK, uuid.uuid4(), subject, number, title)
+        assert row is not None
         return _json(_task(row), 201)
 
     @app.get("/api/{user_id}/conversations/{conversation_id}/messages")
@@ -243,16 +409,13 @@ def create_app(config: Config | None = None) -> FastAPI:
     ) -> Response:
         subject = authenticate(request, user_id)
         limit = max(1, min(limit, 200))
-        async with pool_holder["pool"].acquire() as connection, connection.transaction():
-            await require_user(connection, subject)
-            rows = await connection.fetch(LAST_MESSAGES, conversation_id, subject, limit)
+        async with store.transaction(write=False) as tx:
+            await require_user(tx, subject)
+            rows = await tx.fetch(LAST_MESSAGES, conversation_id, subject, limit)
             # An empty page: tell an empty conversation from another user's one.
-            if not rows and not await connection.fetchval(
-                CONVERSATION_EXISTS, conversation_id, subject
-            ):
+            if not rows and not await tx.fetchval(CONVERSATION_EXISTS, conversation_id, subject):
                 raise HTTPError(404, "not_found", "conversation not found")
-        items = [dict(row) for row in reversed(rows)]
-        return _json({"items": items})
+        return _json({"items": [dict(row) for row in reversed(rows)]})
 
     @app.post("/api/{user_id}/chat")
     async def chat(request: Request, user_id: str) -> Response:
@@ -261,41 +424,29 @@ def create_app(config: Config | None = None) -> FastAPI:
         message = str(body.get("message", ""))
         if not message.strip() or len(message) > 1000:
             raise HTTPError(422, "invalid_input", "message must be 1-1000 characters")
-        given = body.get("conversation_id")
-        pool = pool_holder["pool"]
-        async with pool.acquire() as connection:
-            async with connection.transaction():
-                await require_user(connection, subject)
-                conversation_id, seq = await _append_user_message(
-                    connection, subject, given, message
-                )
-                # What an agent reads; the trivial parser below needs none of it.
-                await connection.fetch(
-                    HISTORY_BEFORE, conversation_id, subject, seq, HISTORY_MESSAGES
-                )
-                await connection.execute(
-                    INSERT_MESSAGE,
-                    uuid.uuid4(),
-                    conversation_id,
-                    subject,
-                    seq,
-                    "user",
-                    message,
-                    None,
-                )
-            async with connection.transaction():
-                reply, calls = await _act(connection, subject, message)
-                seq = await connection.fetchval(NEXT_MESSAGE_SEQ, conversation_id, subject, None)
-                await connection.execute(
-                    INSERT_MESSAGE,
-                    uuid.uuid4(),
-                    conversation_id,
-                    subject,
-                    seq,
-                    "assistant",
-                    reply,
-                    calls or None,
-                )
+        async with store.transaction(write=True) as tx:
+            await require_user(tx, subject)
+            conversation_id, seq = await _append_user_message(
+                tx, subject, body.get("conversation_id"), message
+            )
+            # What an agent reads; the trivial parser below needs none of it.
+            await tx.fetch(HISTORY_BEFORE, conversation_id, subject, seq, HISTORY_MESSAGES)
+            await tx.execute(
+                INSERT_MESSAGE, uuid.uuid4(), conversation_id, subject, seq, "user", message, None
+            )
+        async with store.transaction(write=True) as tx:
+            reply, calls = await _act(tx, subject, message)
+            seq = await tx.fetchval(NEXT_MESSAGE_SEQ, conversation_id, subject, None)
+            await tx.execute(
+                INSERT_MESSAGE,
+                uuid.uuid4(),
+                conversation_id,
+                subject,
+                seq,
+                "assistant",
+                reply,
+                calls or None,
+            )
         return _json(
             {"conversation_id": str(conversation_id), "response": reply, "tool_calls": calls}
         )
@@ -311,38 +462,36 @@ def _title(body: Any) -> str:
 
 
 async def _append_user_message(
-    connection: asyncpg.Connection, user_id: str, given: Any, message: str
+    tx: Transaction, user_id: str, given: Any, message: str
 ) -> tuple[uuid.UUID, int]:
     """The conversation (created, or owner-checked by the UPDATE) and the message's seq."""
     flat = " ".join(message.split())
     title = flat if len(flat) <= TITLE_LENGTH else flat[: TITLE_LENGTH - 1] + "…"
     if given is None:
         conversation_id = uuid.uuid4()
-        await connection.execute(INSERT_CONVERSATION, conversation_id, user_id, title)
+        await tx.execute(INSERT_CONVERSATION, conversation_id, user_id, title)
         return conversation_id, 1
     try:
         conversation_id = uuid.UUID(str(given))
     except ValueError as exc:
         raise HTTPError(422, "invalid_input", "conversation_id must be a UUID") from exc
-    seq = await connection.fetchval(NEXT_MESSAGE_SEQ, conversation_id, user_id, title)
+    seq = await tx.fetchval(NEXT_MESSAGE_SEQ, conversation_id, user_id, title)
     if seq is None:
         raise HTTPError(404, "not_found", "conversation not found")
     return conversation_id, int(seq)
 
 
-async def _act(
-    connection: asyncpg.Connection, user_id: str, message: str
-) -> tuple[str, list[dict[str, Any]]]:
+async def _act(tx: Transaction, user_id: str, message: str) -> tuple[str, list[dict[str, Any]]]:
     """The trivial agent: "add a task to X" or "what's pending?"."""
     if added := _ADD.match(message):
         title = added["title"][:1].upper() + added["title"][1:200]
-        number = await connection.fetchval(ALLOCATE_TASK_NUMBER, user_id)
-        await connection.fetchrow(INSERT_TASK, uuid.uuid4(), user_id, number, title)
+        number = await tx.fetchval(ALLOCATE_TASK_NUMBER, user_id)
+        await tx.fetchrow(INSERT_TASK, uuid.uuid4(), user_id, number, title)
         result = {"task_id": number, "status": "created", "title": title}
         call = {"name": "add_task", "arguments": {"title": title}, "result": result}
         return f"Added task #{number}: “{title}”.", [call]
     if _PENDING.match(message):
-        rows = await connection.fetch(LIST_OPEN_TASKS, user_id, LIST_TOOL_LIMIT)
+        rows = await tx.fetch(LIST_OPEN_TASKS, user_id, LIST_TOOL_LIMIT)
         items = [
             {"id": r["number"], "title": r["title"], "completed": False, "status": r["status"]}
             for r in rows

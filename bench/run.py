@@ -224,6 +224,7 @@ def prepare_postgresql(options: Options) -> Target:
         say(f"database: reusing {name} ({options.spec.users} users)")
     else:
         started = time.monotonic()
+        say(f"database: loading {options.spec.describe()} into {name} …")
         asyncio.run(_admin(options.admin_url, drop, f'CREATE DATABASE "{name}"'))
         todochat_cli(url, "db", "upgrade")
         asyncio.run(data.load_postgresql(url, options.spec))
@@ -243,6 +244,7 @@ def prepare_sqlite(options: Options) -> Target:
     path = directory / "bench.db"
     url = f"sqlite+aiosqlite:///{path}"
     started = time.monotonic()
+    say(f"database: loading {options.spec.describe()} into {path} …")
     todochat_cli(url, "db", "upgrade")
     data.load_sqlite(str(path), options.spec)
     say(f"database: loaded {path} in {time.monotonic() - started:.0f} s")
@@ -565,13 +567,14 @@ class Bench:
     def _count(self, client: httpx.Client, proxy: CountingProxy, kind: str) -> dict[str, Any]:
         requests = self.workload.requests(kind)
         pending = self.options.spec.pending_per_user
-        for request in requests[:3]:  # warm-up: connections, prepared statements
+        warmup = 5
+        for request in requests[:warmup]:  # connections, prepared statements, caches
             send(client, request)
         time.sleep(0.3)
         proxy.reset()
         n = self.options.count_requests
         for i in range(n):
-            response = send(client, requests[(i + 3) % len(requests)])
+            response = send(client, requests[(i + warmup) % len(requests)])
             if problem := check_response(kind, response, pending):
                 raise SystemExit(f"counting {kind}: {problem}")
         time.sleep(0.5)  # statements sent after the response (session close) count too

@@ -65,6 +65,7 @@ class Server:
     environment: dict[str, str]
     port: int
     log_path: Path
+    workers: int = 1
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -91,10 +92,12 @@ class Server:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited at start; see {self.log_path}")
             try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
-                    return
+                ready = httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200
             except httpx.TransportError:
-                pass
+                ready = False
+            # With several workers, /readyz answers as soon as one of them is up.
+            if ready and len(self.worker_pids()) >= self.workers:
+                return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{self.name} not ready after {READY_TIMEOUT_SECONDS:.0f} s")
@@ -140,6 +143,7 @@ def todochat_server(
         environment=todochat_environment(database_url),
         port=port,
         log_path=log_dir / f"{name}-{workers}w-{port}.log",
+        workers=workers,
     )
 
 
@@ -158,6 +162,7 @@ def baseline_server(
         environment=environment,
         port=port,
         log_path=log_dir / f"{name}-{workers}w-{port}.log",
+        workers=workers,
     )
 
 
