@@ -1,9 +1,12 @@
 """Load generation with wrk: a closed loop of N connections for a fixed time.
 
-Each run gets a Lua script with a list of prepared requests (method, path, headers,
-body) that the connections take in turn, so that load spreads over many users and
-bodies without any work in the generator while it runs. The script's `done` hook
-prints one JSON line with the counts and latency percentiles wrk measured.
+Each run gets a Lua script with a list of requests (method, path, headers, body).
+wrk runs one thread per connection, and each connection owns every Nth request of
+the list and sends its own in turn: load spreads over many users and bodies with no
+work in the generator while it runs, and no two connections ever act for the same
+user at once (no row-lock queues, no two turns of one conversation in flight)
+unless the list is shorter than the number of connections. The script's `done`
+hook prints one JSON line with the counts and latency percentiles wrk measured.
 """
 
 from __future__ import annotations
@@ -75,33 +78,51 @@ def _lua_string(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
-def _lua_script(requests: Sequence[HttpRequest]) -> str:
-    formatted = []
+def _lua_script(requests: Sequence[HttpRequest], connections: int) -> str:
+    specs = []
     for request in requests:
         headers = ", ".join(
             f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in request.headers.items()
         )
         body = _lua_string(request.body) if request.body is not None else "nil"
-        formatted.append(
-            f"  wrk.format({_lua_string(request.method)}, {_lua_string(request.path)}, "
-            f"{{{headers}}}, {body}),"
+        specs.append(
+            f"  {{{_lua_string(request.method)}, {_lua_string(request.path)}, "
+            f"{{{headers}}}, {body}}},"
         )
     return "\n".join(
-        [
-            "local requests",
-            "local next_index = 0",
-            "function init(args)",
-            "  requests = {",
-            *formatted,
-            "  }",
-            "end",
-            "function request()",
-            "  next_index = next_index % #requests + 1",
-            "  return requests[next_index]",
-            "end",
-            _DONE,
-        ]
+        ["local specs = {", *specs, "}", _SLOTS.replace("CONNECTIONS", str(connections)), _DONE]
     )
+
+
+# setup() runs in wrk's main Lua state and numbers the threads (one connection
+# each); init() runs in each thread's own state and keeps that thread's requests.
+_SLOTS = """
+local connections = CONNECTIONS
+local threads_seen = 0
+function setup(thread)
+  thread:set("slot", threads_seen)
+  threads_seen = threads_seen + 1
+end
+
+local requests = {}
+local next_index = 0
+function init(args)
+  for i, spec in ipairs(specs) do
+    if (i - 1) % connections == slot then
+      table.insert(requests, wrk.format(spec[1], spec[2], spec[3], spec[4]))
+    end
+  end
+  if #requests == 0 then
+    local spec = specs[slot % #specs + 1]
+    table.insert(requests, wrk.format(spec[1], spec[2], spec[3], spec[4]))
+  end
+end
+
+function request()
+  next_index = next_index % #requests + 1
+  return requests[next_index]
+end
+"""
 
 
 # Latencies in wrk are microseconds; the JSON line gives milliseconds.
@@ -139,9 +160,10 @@ class LoadRun:
             raise ValueError("no requests to send")
         self._directory = tempfile.TemporaryDirectory(prefix="bench-wrk-")
         script = Path(self._directory.name) / "requests.lua"
-        script.write_text(_lua_script(requests))
+        script.write_text(_lua_script(requests, connections))
         self._seconds = seconds
-        command = [require_wrk(), "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
+        command = [require_wrk(), f"-t{connections}", f"-c{connections}"]
+        command += [f"-d{max(1, round(seconds))}s"]
         command += [f"--timeout={timeout_seconds:g}s", "-s", str(script), base_url]
         self._process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

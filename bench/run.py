@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -499,7 +499,7 @@ class Bench:
             )
         )
         short, long = history[0], history[1]
-        for label, variant in ((f"{self._long}", long), ("100", short)):
+        for label, variant in (("100", short), (f"{self._long}", long)):
             raw_variant = next(
                 (v for v in history[2:] if v.kind == variant.kind),
                 None,
@@ -633,6 +633,8 @@ class Bench:
             f"runs of {options.seconds:g} s, {options.connections} connections, "
             f"{options.spec.describe()}"
         )
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        say(f"{os.cpu_count()} cores; load average now {load} (skews every figure if high)")
         if options.quick:
             say("QUICK run: short runs on a small data set, a smoke check only")
         say("=" * 100)
@@ -710,7 +712,7 @@ def main(argv: list[str] | None = None) -> int:
             "quick": options.quick,
             "skip": sorted(options.skip),
         },
-        "dataset": options.spec.__dict__,
+        "dataset": asdict(options.spec),
         "machine": {**machine, "load_average_at_end": os.getloadavg()},
         **summary,
     }
