@@ -202,7 +202,10 @@ def _upstream(admin_url: str) -> tuple[str, int]:
 
 
 async def _admin(admin_url: str, *statements: str) -> None:
-    connection = await asyncpg.connect(admin_url)
+    try:
+        connection = await asyncpg.connect(admin_url, timeout=10)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        raise SystemExit(f"cannot reach PostgreSQL at {admin_url} (--admin-url): {exc}") from exc
     try:
         for statement in statements:
             await connection.execute(statement)
