@@ -158,4 +158,9 @@ def check_response(kind: str, response: httpx.Response, pending_per_user: int) -
         result = body.get("result") or {}
         if "error" in body or result.get("isError"):
             return f"tool call failed: {json.dumps(body)[:300]}"
+        # The listing, wherever the structured result keeps it, has `limit` items.
+        structured = result.get("structuredContent") or {}
+        listed = next((v for v in structured.values() if isinstance(v, list)), None)
+        if listed is not None and len(listed) != LIST_LIMIT:
+            return f"expected {LIST_LIMIT} tasks from list_tasks, got {len(listed)}"
     return None
