@@ -1,10 +1,10 @@
-# todochat — `make run` serves the product, `make test` checks it.
+# todochat — `make run` serves the product, `make test` checks it, `make bench` measures it.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck pytest format clean
+.PHONY: install run test lint typecheck pytest format clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ test: lint typecheck pytest
 format: install
 	$(BIN)/ruff format src tests migrations bench
 	$(BIN)/ruff check --fix src tests migrations bench
+
+# Server benchmark next to a raw baseline (bench/README.md): `make bench`,
+# `make bench DB=sqlite`, `make bench QUICK=1` (smoke check), extra flags in BENCH_ARGS.
+DB ?= postgresql
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.run --db $(DB) $(if $(filter 1 true yes,$(QUICK)),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

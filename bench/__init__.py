@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of todochat next to raw baselines (see bench/README.md)."""
