@@ -33,7 +33,7 @@ def test_postgres_urls_use_asyncpg(url: str) -> None:
         "u",
     )
     assert target.url.password == "p"
-    assert target.is_postgresql
+    assert target.url.get_backend_name() == "postgresql"
 
 
 def test_an_asyncpg_url_is_kept() -> None:
