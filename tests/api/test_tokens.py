@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -86,6 +87,20 @@ async def test_an_expired_token_is_401(client: httpx.AsyncClient, alice_auth: Ac
 async def test_a_token_not_valid_yet_is_401(client: httpx.AsyncClient, alice_auth: Account) -> None:
     token = local_token(alice_auth.id, nbf=datetime.now(UTC) + timedelta(hours=1))
     assert_unauthorized(await me(client, token))
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expires(
+    client: httpx.AsyncClient, alice_auth: Account
+) -> None:
+    # Verified tokens are remembered; what is remembered must expire with the token.
+    issued = datetime.now(UTC)
+    # exp is in whole seconds: valid for at least one more second, gone after 2.2.
+    token = local_token(alice_auth.id, iat=issued, exp=issued + timedelta(seconds=2))
+    assert (await me(client, token)).status_code == 200
+    await asyncio.sleep(2.2)
+    response = await me(client, token)
+    assert_unauthorized(response)
+    assert "expired" in response.json()["error"]["message"]
 
 
 async def test_a_token_without_expiry_is_401(

@@ -69,25 +69,30 @@ async def get_current_user(session: SessionDep, identity: Identity) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-async def get_path_identity(
-    user_id: Annotated[
-        str,
-        Path(description="The authenticated user's id, or `me`.", max_length=USER_ID_MAX_LENGTH),
-    ],
-    identity: Identity,
-) -> TokenIdentity:
-    """The caller's identity, once the path's user id is checked to be theirs."""
+PathUserId = Annotated[
+    str, Path(description="The authenticated user's id, or `me`.", max_length=USER_ID_MAX_LENGTH)
+]
+
+
+def _check_path(user_id: str, identity: TokenIdentity) -> None:
     if user_id not in ("me", identity.subject):
         raise ForbiddenError("this path belongs to another user")
+
+
+async def get_path_identity(user_id: PathUserId, identity: Identity) -> TokenIdentity:
+    """The caller's identity, once the path's user id is checked to be theirs."""
+    _check_path(user_id, identity)
     return identity
 
 
 PathIdentity = Annotated[TokenIdentity, Depends(get_path_identity)]
 
 
-async def get_path_user(_identity: PathIdentity, user: CurrentUser) -> User:
-    """The authenticated user, once the path's user id is checked to be theirs."""
-    return user
+async def get_path_user(user_id: PathUserId, identity: Identity, session: SessionDep) -> User:
+    """The authenticated user, once the path's user id is checked to be theirs (one
+    dependency rather than a chain: every user-scoped request resolves it)."""
+    _check_path(user_id, identity)
+    return await auth.user_for_identity(session, identity)
 
 
 PathUser = Annotated[User, Depends(get_path_user)]
