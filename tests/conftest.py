@@ -1,5 +1,13 @@
-"""Shared fixtures: a migrated database per test, on SQLite and (when
-TODOCHAT_TEST_DATABASE_URL names a server) on PostgreSQL too."""
+"""Shared fixtures: settings built for each test, and a migrated database per test, on
+SQLite and (when TODOCHAT_TEST_DATABASE_URL names a server) on PostgreSQL too.
+
+Settings
+--------
+A test builds a `Settings` and passes it; it never patches the environment. `settings`
+is `make_settings(database_url)` (tests/support.py), which reads no environment variable
+and no .env file; a test that needs other values uses `settings.model_copy(update=...)`.
+Real server processes get their settings as environment variables of the child process.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +22,9 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.support import ServerProcess, sqlite_url
+from tests.support import ServerProcess, make_settings, sqlite_url
 from todochat import migrate
-from todochat.config import Settings, get_settings
+from todochat.config import Settings
 from todochat.db import Database, create_engine, normalize_database_url
 from todochat.models import User
 from todochat.services import users
@@ -25,17 +33,30 @@ POSTGRES_SERVER_URL = os.environ.get("TODOCHAT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_SERVER_URL else ["sqlite"]
 
 
-async def _admin_execute(statement: str) -> None:
-    """Run a statement on the PostgreSQL server's maintenance database."""
-    server = make_url(POSTGRES_SERVER_URL)
-    dsn = normalize_database_url(str(server.set(database="postgres"))).url
-    connection = await asyncpg.connect(
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database engine of this run of the test: "sqlite" or "postgresql"."""
+    return str(request.param)
+
+
+# PostgreSQL ------------------------------------------------------------------------------
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    dsn = normalize_database_url(url).url
+    return await asyncpg.connect(
         user=dsn.username,
         password=dsn.password,
         host=dsn.host,
         port=dsn.port,
         database=dsn.database,
     )
+
+
+async def _admin_execute(statement: str) -> None:
+    """Run a statement on the PostgreSQL server's maintenance database."""
+    server = make_url(POSTGRES_SERVER_URL).set(database="postgres")
+    connection = await _connect(server.render_as_string(hide_password=False))
     try:
         await connection.execute(statement)
     finally:
@@ -49,6 +70,7 @@ class PostgresDatabases:
         self.created: list[str] = []
 
     def create(self) -> str:
+        """The URL of a new, empty (not migrated) database."""
         name = f"todochat_test_{uuid.uuid4().hex[:12]}"
         asyncio.run(_admin_execute(f'CREATE DATABASE "{name}"'))
         self.created.append(name)
@@ -61,6 +83,7 @@ class PostgresDatabases:
 
 @pytest.fixture(scope="session")
 def postgres_databases() -> Iterator[PostgresDatabases]:
+    """The session's PostgreSQL databases: made on demand, dropped at the end."""
     databases = PostgresDatabases()
     yield databases
     databases.drop_all()
@@ -68,13 +91,39 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 
 def _migrate(url: str) -> None:
     async def run() -> None:
-        engine = create_engine(Settings(database_url=url))
+        engine = create_engine(make_settings(url))
         try:
             await migrate.upgrade(engine)
         finally:
             await engine.dispose()
 
     asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_databases: PostgresDatabases) -> str:
+    """One migrated PostgreSQL database for the session, emptied before each test that
+    uses it."""
+    url = postgres_databases.create()
+    _migrate(url)
+    return url
+
+
+async def _empty(url: str) -> None:
+    """Remove every row of every table but Alembic's, in one statement."""
+    connection = await _connect(url)
+    try:
+        tables = await connection.fetch(
+            "SELECT quote_ident(tablename) AS name FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+        )
+        names = ", ".join(table["name"] for table in tables)
+        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+# The database of a test ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -85,19 +134,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url(postgres_databases: PostgresDatabases) -> str:
-    """One migrated PostgreSQL database for the session, emptied before each test."""
-    url = postgres_databases.create()
-    _migrate(url)
-    return url
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """The URL of a migrated, empty database for this test."""
@@ -106,34 +142,21 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return sqlite_url(path)
     url = str(request.getfixturevalue("postgres_url"))
-    asyncio.run(
-        _truncate_all(url),
-    )
+    asyncio.run(_empty(url))
     return url
 
 
-async def _truncate_all(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    try:
-        async with engine.begin() as connection:
-            await connection.exec_driver_sql(
-                "TRUNCATE users, tasks, conversations, messages RESTART IDENTITY CASCADE"
-            )
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
-def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """Process settings pointing at this test's database."""
-    monkeypatch.setenv("TODOCHAT_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+def settings(database_url: str) -> Settings:
+    """This test's settings: its database, the tests' signing secret, the built-in agent
+    and the defaults, none of it read from the environment. For other values:
+    `settings.model_copy(update=...)`."""
+    return make_settings(database_url)
 
 
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
+    """The test's database, as the app would open it."""
     database = Database(settings)
     yield database
     await database.dispose()
@@ -141,12 +164,14 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def session(db: Database) -> AsyncIterator[object]:
+    """One session on the test's database."""
     async with db.session() as session:
         yield session
 
 
 @pytest.fixture
 async def alice(db: Database) -> User:
+    """A user made through the services (no password)."""
     async with db.session() as session:
         return await users.create_user(
             session, email="alice@example.com", password_hash=None, name="Alice"
@@ -155,16 +180,20 @@ async def alice(db: Database) -> User:
 
 @pytest.fixture
 async def bob(db: Database) -> User:
+    """Another user made through the services."""
     async with db.session() as session:
         return await users.create_user(
             session, email="bob@example.com", password_hash=None, name="Bob"
         )
 
 
+# A real server ---------------------------------------------------------------------------
+
+
 @pytest.fixture
 def live_server(tmp_path: Path, database_url: str) -> Iterator[str]:
-    """A real `todochat serve` process on a free port and this test's database; yields
-    its base URL."""
+    """A real `todochat serve` process of this test's own, on a free port and this
+    test's database; yields its base URL."""
     with ServerProcess(tmp_path, database_url) as server:
         yield server.base_url
 

@@ -1,6 +1,6 @@
-"""Helpers shared by every test folder: accounts registered over HTTP, the app started
-in process, and real `todochat serve` processes. (Fixtures live in the conftest.py
-files; this module holds what they and the tests call.)"""
+"""Helpers shared by every test folder: settings built for a test, accounts registered
+over HTTP, the app started in process, and real `todochat serve` processes. (Fixtures
+live in the conftest.py files; this module holds what they and the tests call.)"""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
+from todochat.config import Settings
 
 # 48 characters: the server wants at least 32.
 JWT_SECRET = "todochat-tests-secret-0123456789-abcdefghijklmn"
@@ -31,6 +34,33 @@ T = TypeVar("T")
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
+
+
+class _ExplicitSettings(Settings):
+    """Settings made from the values given and the defaults alone: no environment
+    variable, no .env file."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def make_settings(database_url: str, **values: Any) -> Settings:
+    """The settings of a test: its database, the tests' signing secret, the built-in
+    agent, `values`, and the defaults for everything else. Nothing is read from the
+    environment or a .env file, so what a developer has exported cannot change a test.
+    (A test that needs other values from a `settings` fixture uses
+    `settings.model_copy(update=...)`.)"""
+    return _ExplicitSettings(
+        **{"database_url": database_url, "jwt_secret": JWT_SECRET, "agent": "builtin", **values}
+    )
 
 
 def free_port() -> int:
@@ -123,9 +153,18 @@ def todochat_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "todochat.cli", *args]
 
 
+# Variables besides TODOCHAT_* that the settings read (the model provider's key and
+# address): a child process gets them only when a test says so.
+_SETTINGS_FROM_OUTSIDE = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+
+
 def clean_environment(**values: str) -> dict[str, str]:
-    """This process's environment without any TODOCHAT_ setting, plus `values`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TODOCHAT_")}
+    """This process's environment without any setting of todochat's, plus `values`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TODOCHAT_") and k not in _SETTINGS_FROM_OUTSIDE
+    }
     env["PYTHONUNBUFFERED"] = "1"
     env.update(values)
     return env

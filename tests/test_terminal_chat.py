@@ -17,6 +17,7 @@ import httpx
 import pytest
 from rich.console import Console
 
+from tests.support import clean_environment
 from todochat.config import Settings
 from todochat.terminal import load_state, run_terminal_chat
 
@@ -25,6 +26,9 @@ EMAIL = "ada@example.com"
 
 @pytest.fixture(autouse=True)
 def private_state_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A state file of this test's own. The terminal reads this path (and the password,
+    TODOCHAT_PASSWORD) from the environment itself, not from `Settings`: these two are
+    the environment variables a test still sets."""
     path = tmp_path / "terminal.json"
     monkeypatch.setenv("TODOCHAT_TERMINAL_STATE", str(path))
     return path
@@ -110,10 +114,18 @@ async def test_server_round_signs_in_once_and_remembers_the_token(
 
 
 @pytest.fixture
-def terminal(tmp_path: Path, database_url: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def terminal(
+    tmp_path: Path, database_url: str, private_state_file: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`todochat chat` running in a pseudo-terminal."""
     controller, device = pty.openpty()
-    env = {**os.environ, "TODOCHAT_DATABASE_URL": database_url, "TERM": "xterm", "COLUMNS": "110"}
+    env = clean_environment(
+        TODOCHAT_DATABASE_URL=database_url,
+        TODOCHAT_AGENT="builtin",
+        TODOCHAT_TERMINAL_STATE=str(private_state_file),
+        TERM="xterm",
+        COLUMNS="110",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "todochat.cli", "chat", "--email", EMAIL],
         stdin=device,

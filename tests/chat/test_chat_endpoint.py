@@ -260,7 +260,8 @@ async def test_an_empty_message_is_rejected(ada: Chatter) -> None:
 
 @pytest.fixture
 async def limited_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(chat_requests_per_minute=2))
+    """An app that takes two chat turns a minute from each user."""
+    app = create_app(settings.model_copy(update={"chat_requests_per_minute": 2}))
     async with running(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
