@@ -1,5 +1,24 @@
-"""Shared fixtures: settings built for each test, and a migrated database per test, on
-SQLite and (when TODOCHAT_TEST_DATABASE_URL names a server) on PostgreSQL too.
+"""Shared fixtures: settings built for each test, a migrated database per test, and real
+`todochat serve` processes.
+
+Which databases a test runs on
+------------------------------
+A test that uses a database (`backend`, `database_url`, `settings`, `db`, an app, a
+server …) runs on SQLite. When TODOCHAT_TEST_DATABASE_URL names a PostgreSQL server
+(`.ci/run` sets it), a test whose behaviour depends on the database engine runs on
+PostgreSQL as well, and says so with a marker:
+
+* `@pytest.mark.both_databases`: SQLite and PostgreSQL. For what goes through SQL that
+  the two engines may answer differently: the data layer (every test in tests/data, which
+  its conftest marks), concurrent writers, constraints and lengths, ordering and paging,
+  time zones, the cross-tenant matrix, migrations, and a few end-to-end tests of each
+  surface (REST, chat, MCP, the page, a real `todochat serve`).
+* `@pytest.mark.postgresql_only`: PostgreSQL alone. Without a server such a test is
+  skipped, saying why; in CI (CI set) that is an error instead.
+* No marker: SQLite only. HTTP shapes, the error format, tokens, the agents' phrasing
+  and replies, the page's behaviour and the terminal do not depend on the engine.
+
+The test's id says which run it is (`[sqlite]`, `[postgresql]`).
 
 Settings
 --------
@@ -30,10 +49,43 @@ from todochat.models import User
 from todochat.services import users
 
 POSTGRES_SERVER_URL = os.environ.get("TODOCHAT_TEST_DATABASE_URL", "").strip()
+IN_CI = bool(os.environ.get("CI"))
+# The engines a `both_databases` test runs on.
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_SERVER_URL else ["sqlite"]
+NO_POSTGRESQL = "needs PostgreSQL: set TODOCHAT_TEST_DATABASE_URL"
 
 
-@pytest.fixture(params=BACKENDS)
+# Choosing the databases ---------------------------------------------------------------
+
+
+def backends_for(definition: pytest.Item) -> list[str]:
+    """The engines a test runs on, from its marker (see the top of this file)."""
+    if definition.get_closest_marker("postgresql_only") is not None:
+        return ["postgresql"]
+    if definition.get_closest_marker("both_databases") is not None:
+        return BACKENDS
+    return ["sqlite"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses a database once per engine it is meant for."""
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends_for(metafunc.definition), indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A `postgresql_only` test without a PostgreSQL server is skipped, saying why, or
+    stops the run in CI, which must run every test."""
+    if POSTGRES_SERVER_URL:
+        return
+    unrunnable = [item for item in items if item.get_closest_marker("postgresql_only")]
+    if unrunnable and IN_CI:
+        raise pytest.UsageError(f"CI runs the PostgreSQL tests: {NO_POSTGRESQL}")
+    for item in unrunnable:
+        item.add_marker(pytest.mark.skip(reason=NO_POSTGRESQL))
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """The database engine of this run of the test: "sqlite" or "postgresql"."""
     return str(request.param)
@@ -84,6 +136,8 @@ class PostgresDatabases:
 @pytest.fixture(scope="session")
 def postgres_databases() -> Iterator[PostgresDatabases]:
     """The session's PostgreSQL databases: made on demand, dropped at the end."""
+    if not POSTGRES_SERVER_URL:
+        pytest.fail(NO_POSTGRESQL)
     databases = PostgresDatabases()
     yield databases
     databases.drop_all()
@@ -196,26 +250,3 @@ def live_server(tmp_path: Path, database_url: str) -> Iterator[str]:
     test's database; yields its base URL."""
     with ServerProcess(tmp_path, database_url) as server:
         yield server.base_url
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """`@pytest.mark.postgresql_only`: keep only the PostgreSQL run of such a test; skip
-    it, saying why, when no server is configured (CI always configures one)."""
-    kept: list[pytest.Item] = []
-    dropped: list[pytest.Item] = []
-    for item in items:
-        if item.get_closest_marker("postgresql_only") is None:
-            kept.append(item)
-            continue
-        callspec = getattr(item, "callspec", None)
-        backend = callspec.params.get("backend") if callspec is not None else None
-        if not POSTGRES_SERVER_URL:
-            item.add_marker(pytest.mark.skip(reason="needs TODOCHAT_TEST_DATABASE_URL"))
-            kept.append(item)
-        elif backend not in (None, "postgresql"):
-            dropped.append(item)
-        else:
-            kept.append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept

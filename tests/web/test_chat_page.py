@@ -118,6 +118,7 @@ async def test_completing_in_the_panel_is_what_the_chat_reports(
     await page.screenshot(path=screenshot_dir / "04-completed.png")
 
 
+@pytest.mark.both_databases
 async def test_reloading_keeps_the_conversation_and_the_tasks(
     browser: Any, live_server: str
 ) -> None:
@@ -139,6 +140,7 @@ async def test_reloading_keeps_the_conversation_and_the_tasks(
     await expect_count(page.locator("#conversation-list li"), 1)
 
 
+@pytest.mark.both_databases
 async def test_another_user_sees_none_of_it(browser: Any, live_server: str) -> None:
     first = await open_page(browser, live_server)
     await sign_up(first, "ada@example.com")
