@@ -39,6 +39,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
 from tests.support import ServerProcess, make_settings, sqlite_url
@@ -46,6 +47,7 @@ from todochat import migrate
 from todochat.config import Settings
 from todochat.db import Database, create_engine, normalize_database_url
 from todochat.models import User
+from todochat.security import passwords
 from todochat.services import users
 
 POSTGRES_SERVER_URL = os.environ.get("TODOCHAT_TEST_DATABASE_URL", "").strip()
@@ -239,6 +241,19 @@ async def bob(db: Database) -> User:
         return await users.create_user(
             session, email="bob@example.com", password_hash=None, name="Bob"
         )
+
+
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_CHEAP_DUMMY_HASH = _CHEAP_HASHER.hash("todochat-no-such-account")
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with the smallest cost in the test process: real hashing and verification,
+    a fraction of the time (the production cost makes every sign-up take a noticeable
+    while). Server processes keep the production cost."""
+    monkeypatch.setattr(passwords, "_hasher", _CHEAP_HASHER)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", _CHEAP_DUMMY_HASH)
 
 
 # A real server ---------------------------------------------------------------------------

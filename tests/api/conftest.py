@@ -8,24 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from tests.support import Account, register
 from todochat.api.app import create_app
 from todochat.config import Settings
-from todochat.security import passwords
 
 from .support import serving
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with the smallest cost: real hashing and verification, a fraction of the
-    time (the production cost makes every sign-up take a noticeable while)."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("todochat-no-such-account"))
 
 
 @pytest.fixture
