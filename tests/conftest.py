@@ -256,7 +256,7 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "_DUMMY_HASH", _CHEAP_DUMMY_HASH)
 
 
-# A real server ---------------------------------------------------------------------------
+# Real servers ----------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -265,3 +265,57 @@ def live_server(tmp_path: Path, database_url: str) -> Iterator[str]:
     test's database; yields its base URL."""
     with ServerProcess(tmp_path, database_url) as server:
         yield server.base_url
+
+
+class SharedServers:
+    """One `todochat serve` process per database engine, started when a test first asks
+    for it and shared by every later test of the session."""
+
+    # Every browser signs in from 127.0.0.1: the per-address login limit is for
+    # attackers, not for a test session.
+    ENV = {"TODOCHAT_LOGIN_ATTEMPTS_PER_ADDRESS": "100000"}
+
+    def __init__(self, workdir: Path, postgres: PostgresDatabases | None) -> None:
+        self.workdir = workdir
+        self.postgres = postgres
+        self.servers: dict[str, ServerProcess] = {}
+
+    def base_url(self, backend: str) -> str:
+        if backend not in self.servers:
+            self.servers[backend] = ServerProcess(
+                self.workdir, self._new_database(backend), **self.ENV
+            ).start()
+        return self.servers[backend].base_url
+
+    def _new_database(self, backend: str) -> str:
+        """A database of the server's own (migrated by the server as it starts)."""
+        if backend == "sqlite":
+            return sqlite_url(self.workdir / "shared.db")
+        if self.postgres is None:
+            pytest.fail(NO_POSTGRESQL)
+        return self.postgres.create()
+
+    def stop_all(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_servers(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[SharedServers]:
+    """The session's shared `todochat serve` processes, stopped at the end (before
+    their PostgreSQL databases are dropped)."""
+    postgres = request.getfixturevalue("postgres_databases") if POSTGRES_SERVER_URL else None
+    servers = SharedServers(tmp_path_factory.mktemp("shared-server"), postgres)
+    yield servers
+    servers.stop_all()
+
+
+@pytest.fixture
+def shared_server(backend: str, shared_servers: SharedServers) -> str:
+    """The base URL of a real `todochat serve` shared with other tests, on this test's
+    database engine. For a test that needs only a running server: it signs up accounts
+    of its own (`unique_email`) and looks at nothing else. A test that stops or restarts
+    a server, or needs other settings, starts its own (`live_server`, `ServerProcess`)."""
+    return shared_servers.base_url(backend)

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -68,6 +69,11 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def unique_email(name: str) -> str:
+    """An address no other test uses, for an account on a server shared between tests."""
+    return f"{name}-{uuid.uuid4().hex[:12]}@example.com"
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from rich.console import Console
 
-from tests.support import clean_environment
+from tests.support import clean_environment, unique_email
 from todochat.config import Settings
 from todochat.terminal import load_state, run_terminal_chat
 
@@ -57,10 +57,12 @@ async def chat_locally(settings: Settings, lines: list[str], new: bool = False) 
     return output.getvalue()
 
 
-async def chat_with_server(settings: Settings, server: str, lines: list[str]) -> str:
+async def chat_with_server(
+    settings: Settings, server: str, lines: list[str], email: str = EMAIL
+) -> str:
     console, output = recording_console()
     await run_terminal_chat(
-        settings, server=server, email=EMAIL, new=False, console=console, read_line=scripted(lines)
+        settings, server=server, email=email, new=False, console=console, read_line=scripted(lines)
     )
     return output.getvalue()
 
@@ -97,20 +99,21 @@ def _all_states() -> dict[str, dict[str, str]]:
 
 
 async def test_server_round_signs_in_once_and_remembers_the_token(
-    settings: Settings, live_server: str, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, shared_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with httpx.AsyncClient(base_url=live_server) as client:
+    email = unique_email("ada")
+    async with httpx.AsyncClient(base_url=shared_server) as client:
         registered = await client.post(
-            "/api/auth/register", json={"email": EMAIL, "password": "correct horse"}
+            "/api/auth/register", json={"email": email, "password": "correct horse"}
         )
     assert registered.status_code == 201
     monkeypatch.setenv("TODOCHAT_PASSWORD", "correct horse")
-    output = await chat_with_server(settings, live_server, ["add a task to buy milk"])
+    output = await chat_with_server(settings, shared_server, ["add a task to buy milk"], email)
     assert "Added task #1: “Buy milk”." in output
     monkeypatch.setenv("TODOCHAT_PASSWORD", "wrong password, not asked for again")
-    output = await chat_with_server(settings, live_server, ["mark it done"])
+    output = await chat_with_server(settings, shared_server, ["mark it done"], email)
     assert "Task #1 “Buy milk” is marked as complete." in output
-    assert load_state(f"{live_server}|{EMAIL}")["token"]
+    assert load_state(f"{shared_server}|{email}")["token"]
 
 
 @pytest.fixture
