@@ -26,6 +26,13 @@ A test builds a `Settings` and passes it; it never patches the environment. `set
 is `make_settings(database_url)` (tests/support.py), which reads no environment variable
 and no .env file; a test that needs other values uses `settings.model_copy(update=...)`.
 Real server processes get their settings as environment variables of the child process.
+
+Parallel runs
+-------------
+`make pytest` runs the tests in pytest-xdist workers. Everything session-scoped here is
+per worker: the SQLite template lives in the worker's own temporary directory, each
+worker creates (and drops at its end) its own PostgreSQL databases, named after it, and
+servers listen on ports from the worker's own range (`free_port`).
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
-from tests.support import ServerProcess, make_settings, sqlite_url
+from tests.support import ServerProcess, make_settings, sqlite_url, xdist_worker
 from todochat import migrate
 from todochat.config import Settings
 from todochat.db import Database, create_engine, normalize_database_url
@@ -118,14 +125,15 @@ async def _admin_execute(statement: str) -> None:
 
 
 class PostgresDatabases:
-    """Creates fresh databases on the test server and drops them at the end."""
+    """Creates fresh databases on the test server, named after the xdist worker, and
+    drops them at the end of the worker's session."""
 
     def __init__(self) -> None:
         self.created: list[str] = []
 
     def create(self) -> str:
         """The URL of a new, empty (not migrated) database."""
-        name = f"todochat_test_{uuid.uuid4().hex[:12]}"
+        name = f"todochat_test_{xdist_worker()}_{uuid.uuid4().hex[:10]}"
         asyncio.run(_admin_execute(f'CREATE DATABASE "{name}"'))
         self.created.append(name)
         return str(make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(False))
@@ -137,7 +145,7 @@ class PostgresDatabases:
 
 @pytest.fixture(scope="session")
 def postgres_databases() -> Iterator[PostgresDatabases]:
-    """The session's PostgreSQL databases: made on demand, dropped at the end."""
+    """This worker's PostgreSQL databases: made on demand, dropped at the end."""
     if not POSTGRES_SERVER_URL:
         pytest.fail(NO_POSTGRESQL)
     databases = PostgresDatabases()
@@ -158,8 +166,8 @@ def _migrate(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_url(postgres_databases: PostgresDatabases) -> str:
-    """One migrated PostgreSQL database for the session, emptied before each test that
-    uses it."""
+    """One migrated PostgreSQL database for the worker's session, emptied before each
+    test that uses it."""
     url = postgres_databases.create()
     _migrate(url)
     return url
@@ -184,7 +192,8 @@ async def _empty(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    """A migrated SQLite file, copied for each test (faster than migrating each time);
+    in the worker's own temporary directory."""
     path = tmp_path_factory.mktemp("template") / "todochat.db"
     _migrate(sqlite_url(path))
     return path
@@ -269,7 +278,7 @@ def live_server(tmp_path: Path, database_url: str) -> Iterator[str]:
 
 class SharedServers:
     """One `todochat serve` process per database engine, started when a test first asks
-    for it and shared by every later test of the session."""
+    for it and shared by every later test of the worker's session."""
 
     # Every browser signs in from 127.0.0.1: the per-address login limit is for
     # attackers, not for a test session.
@@ -304,7 +313,7 @@ class SharedServers:
 def shared_servers(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[SharedServers]:
-    """The session's shared `todochat serve` processes, stopped at the end (before
+    """The worker's shared `todochat serve` processes, stopped at the end (before
     their PostgreSQL databases are dropped)."""
     postgres = request.getfixturevalue("postgres_databases") if POSTGRES_SERVER_URL else None
     servers = SharedServers(tmp_path_factory.mktemp("shared-server"), postgres)

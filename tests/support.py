@@ -5,13 +5,16 @@ live in the conftest.py files; this module holds what they and the tests call.)"
 from __future__ import annotations
 
 import asyncio
+import functools
+import itertools
 import os
+import random
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,11 +67,40 @@ def make_settings(database_url: str, **values: Any) -> Settings:
     )
 
 
+def xdist_worker() -> str:
+    """The pytest-xdist worker running this process ("gw0", "gw1" …), or "main"."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# Listening ports come from below Linux's ephemeral range (32768 and up), where outgoing
+# connections never take a port, and each xdist worker draws from a slice of its own,
+# starting at a random place in it: two workers never hand out the same port, and a
+# server stopped and started again on its port finds it free.
+_PORTS = range(20_000, 32_000)
+
+
+@functools.cache
+def _worker_ports() -> Iterator[int]:
+    """This worker's ports, round and round from a random start."""
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    worker = xdist_worker()
+    index = int(worker.removeprefix("gw")) % workers if worker.startswith("gw") else 0
+    size = len(_PORTS) // workers
+    ports = _PORTS[index * size : (index + 1) * size]
+    start = random.randrange(len(ports))
+    return itertools.cycle([*ports[start:], *ports[:start]])
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port of this worker's own that nobody listens on right now."""
+    for port in itertools.islice(_worker_ports(), len(_PORTS)):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port left in this worker's range")
 
 
 def unique_email(name: str) -> str:
