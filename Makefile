@@ -3,6 +3,9 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# pytest-xdist workers: `auto` is one per CPU; PYTEST_WORKERS=0 runs the tests in one
+# process (to use a debugger, say).
+PYTEST_WORKERS ?= auto
 
 .PHONY: install run test lint typecheck pytest format clean bench
 
@@ -25,7 +28,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
 

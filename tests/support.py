@@ -1,24 +1,31 @@
-"""Helpers shared by every test folder: accounts registered over HTTP, the app started
-in process, and real `todochat serve` processes. (Fixtures live in the conftest.py
-files; this module holds what they and the tests call.)"""
+"""Helpers shared by every test folder: settings built for a test, accounts registered
+over HTTP, the app started in process, and real `todochat serve` processes. (Fixtures
+live in the conftest.py files; this module holds what they and the tests call.)"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import itertools
 import os
+import random
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
+from todochat.config import Settings
 
 # 48 characters: the server wants at least 32.
 JWT_SECRET = "todochat-tests-secret-0123456789-abcdefghijklmn"
@@ -33,11 +40,72 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+class _ExplicitSettings(Settings):
+    """Settings made from the values given and the defaults alone: no environment
+    variable, no .env file."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def make_settings(database_url: str, **values: Any) -> Settings:
+    """The settings of a test: its database, the tests' signing secret, the built-in
+    agent, `values`, and the defaults for everything else. Nothing is read from the
+    environment or a .env file, so what a developer has exported cannot change a test.
+    (A test that needs other values from a `settings` fixture uses
+    `settings.model_copy(update=...)`.)"""
+    return _ExplicitSettings(
+        **{"database_url": database_url, "jwt_secret": JWT_SECRET, "agent": "builtin", **values}
+    )
+
+
+def xdist_worker() -> str:
+    """The pytest-xdist worker running this process ("gw0", "gw1" …), or "main"."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# Listening ports come from below Linux's ephemeral range (32768 and up), where outgoing
+# connections never take a port, and each xdist worker draws from a slice of its own,
+# starting at a random place in it: two workers never hand out the same port, and a
+# server stopped and started again on its port finds it free.
+_PORTS = range(20_000, 32_000)
+
+
+@functools.cache
+def _worker_ports() -> Iterator[int]:
+    """This worker's ports, round and round from a random start."""
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    worker = xdist_worker()
+    index = int(worker.removeprefix("gw")) % workers if worker.startswith("gw") else 0
+    size = len(_PORTS) // workers
+    ports = _PORTS[index * size : (index + 1) * size]
+    start = random.randrange(len(ports))
+    return itertools.cycle([*ports[start:], *ports[:start]])
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port of this worker's own that nobody listens on right now."""
+    for port in itertools.islice(_worker_ports(), len(_PORTS)):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port left in this worker's range")
+
+
+def unique_email(name: str) -> str:
+    """An address no other test uses, for an account on a server shared between tests."""
+    return f"{name}-{uuid.uuid4().hex[:12]}@example.com"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -123,9 +191,18 @@ def todochat_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "todochat.cli", *args]
 
 
+# Variables besides TODOCHAT_* that the settings read (the model provider's key and
+# address): a child process gets them only when a test says so.
+_SETTINGS_FROM_OUTSIDE = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+
+
 def clean_environment(**values: str) -> dict[str, str]:
-    """This process's environment without any TODOCHAT_ setting, plus `values`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TODOCHAT_")}
+    """This process's environment without any setting of todochat's, plus `values`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TODOCHAT_") and k not in _SETTINGS_FROM_OUTSIDE
+    }
     env["PYTHONUNBUFFERED"] = "1"
     env.update(values)
     return env

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from rich.console import Console
 
+from tests.support import clean_environment, unique_email
 from todochat.config import Settings
 from todochat.terminal import load_state, run_terminal_chat
 
@@ -25,6 +26,9 @@ EMAIL = "ada@example.com"
 
 @pytest.fixture(autouse=True)
 def private_state_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A state file of this test's own. The terminal reads this path (and the password,
+    TODOCHAT_PASSWORD) from the environment itself, not from `Settings`: these two are
+    the environment variables a test still sets."""
     path = tmp_path / "terminal.json"
     monkeypatch.setenv("TODOCHAT_TERMINAL_STATE", str(path))
     return path
@@ -53,10 +57,12 @@ async def chat_locally(settings: Settings, lines: list[str], new: bool = False) 
     return output.getvalue()
 
 
-async def chat_with_server(settings: Settings, server: str, lines: list[str]) -> str:
+async def chat_with_server(
+    settings: Settings, server: str, lines: list[str], email: str = EMAIL
+) -> str:
     console, output = recording_console()
     await run_terminal_chat(
-        settings, server=server, email=EMAIL, new=False, console=console, read_line=scripted(lines)
+        settings, server=server, email=email, new=False, console=console, read_line=scripted(lines)
     )
     return output.getvalue()
 
@@ -93,27 +99,36 @@ def _all_states() -> dict[str, dict[str, str]]:
 
 
 async def test_server_round_signs_in_once_and_remembers_the_token(
-    settings: Settings, live_server: str, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, shared_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with httpx.AsyncClient(base_url=live_server) as client:
+    email = unique_email("ada")
+    async with httpx.AsyncClient(base_url=shared_server) as client:
         registered = await client.post(
-            "/api/auth/register", json={"email": EMAIL, "password": "correct horse"}
+            "/api/auth/register", json={"email": email, "password": "correct horse"}
         )
     assert registered.status_code == 201
     monkeypatch.setenv("TODOCHAT_PASSWORD", "correct horse")
-    output = await chat_with_server(settings, live_server, ["add a task to buy milk"])
+    output = await chat_with_server(settings, shared_server, ["add a task to buy milk"], email)
     assert "Added task #1: “Buy milk”." in output
     monkeypatch.setenv("TODOCHAT_PASSWORD", "wrong password, not asked for again")
-    output = await chat_with_server(settings, live_server, ["mark it done"])
+    output = await chat_with_server(settings, shared_server, ["mark it done"], email)
     assert "Task #1 “Buy milk” is marked as complete." in output
-    assert load_state(f"{live_server}|{EMAIL}")["token"]
+    assert load_state(f"{shared_server}|{email}")["token"]
 
 
 @pytest.fixture
-def terminal(tmp_path: Path, database_url: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def terminal(
+    tmp_path: Path, database_url: str, private_state_file: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`todochat chat` running in a pseudo-terminal."""
     controller, device = pty.openpty()
-    env = {**os.environ, "TODOCHAT_DATABASE_URL": database_url, "TERM": "xterm", "COLUMNS": "110"}
+    env = clean_environment(
+        TODOCHAT_DATABASE_URL=database_url,
+        TODOCHAT_AGENT="builtin",
+        TODOCHAT_TERMINAL_STATE=str(private_state_file),
+        TERM="xterm",
+        COLUMNS="110",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "todochat.cli", "chat", "--email", EMAIL],
         stdin=device,

@@ -8,36 +8,18 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from tests.support import JWT_SECRET, Account, register
+from tests.support import Account, register
 from todochat.config import Settings
 from todochat.runtime import create_app
-from todochat.security import passwords
 
 from .support import serving
 
 
-@pytest.fixture(autouse=True)
-def jwt_secret_env(monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fixed signing secret, set before the `settings` fixture reads the environment
-    (autouse fixtures run first); create_app() requires one on PostgreSQL."""
-    monkeypatch.setenv("TODOCHAT_JWT_SECRET", JWT_SECRET)
-    return JWT_SECRET
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with the smallest cost: real hashing and verification, a fraction of the
-    time (the production cost makes every sign-up take a noticeable while)."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("todochat-no-such-account"))
-
-
 @pytest.fixture
 def app(settings: Settings) -> FastAPI:
+    """The app on this test's database (not started: `client` starts it)."""
     return create_app(settings)
 
 
@@ -53,15 +35,18 @@ def make_app(settings: Settings) -> Callable[..., FastAPI]:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the started app in process."""
     async with serving(app) as client:
         yield client
 
 
 @pytest.fixture
 async def alice_auth(client: httpx.AsyncClient) -> Account:
+    """Alice, signed up over HTTP."""
     return await register(client, "alice@example.com", name="Alice")
 
 
 @pytest.fixture
 async def bob_auth(client: httpx.AsyncClient) -> Account:
+    """Bob, signed up over HTTP."""
     return await register(client, "bob@example.com", name="Bob")

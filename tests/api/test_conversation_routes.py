@@ -117,6 +117,7 @@ async def test_list_shows_the_newest_first(client: httpx.AsyncClient, alice_auth
     assert await listed_ids(client, alice_auth) == ids[::-1]
 
 
+@pytest.mark.both_databases
 async def test_a_new_message_moves_its_conversation_to_the_top(
     client: httpx.AsyncClient, alice_auth: Account
 ) -> None:
@@ -128,6 +129,7 @@ async def test_a_new_message_moves_its_conversation_to_the_top(
     assert await listed_ids(client, alice_auth) == [older, newer]
 
 
+@pytest.mark.both_databases
 async def test_list_pages_walk_every_conversation_exactly_once(
     client: httpx.AsyncClient, alice_auth: Account
 ) -> None:
@@ -449,6 +451,7 @@ async def test_history_has_an_etag_and_if_none_match_gives_304(
     assert again.headers["etag"] == etag
 
 
+@pytest.mark.both_databases
 async def test_the_etag_changes_after_an_append(
     client: httpx.AsyncClient, alice_auth: Account, five_messages: str
 ) -> None:

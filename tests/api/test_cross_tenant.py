@@ -18,6 +18,8 @@ from tests.support import Account, register
 
 from .support import assert_error
 
+pytestmark = pytest.mark.both_databases
+
 
 @dataclass(frozen=True)
 class Route:

@@ -14,6 +14,8 @@ from tests.support import PASSWORD, Account
 
 from .support import assert_error
 
+pytestmark = pytest.mark.both_databases
+
 
 def crafted_cursor(ordering: str, keys: list[Any]) -> str:
     """A cursor in the server's format with sort-key values of our choosing."""

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.support import JWT_SECRET, PASSWORD, Account, free_port, register
+from tests.support import PASSWORD, Account, free_port, make_settings, register
 from todochat.config import Settings
 from todochat.runtime import create_app
 
@@ -45,11 +45,7 @@ async def unreachable_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An app whose database cannot be reached (no migration at start, or it would not
     start at all)."""
-    settings = Settings(
-        database_url=unreachable_database_url(request.param, tmp_path),
-        jwt_secret=JWT_SECRET,
-        auto_migrate=False,
-    )
+    settings = make_settings(unreachable_database_url(request.param, tmp_path), auto_migrate=False)
     async with serving(create_app(settings)) as client:
         yield client
 

@@ -18,6 +18,9 @@ from sqlalchemy import event
 
 from tests.support import Account
 
+# The statements are the same on both engines; PostgreSQL is where they cost round trips.
+pytestmark = pytest.mark.both_databases
+
 
 @dataclass
 class DatabaseWork:

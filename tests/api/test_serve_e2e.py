@@ -50,6 +50,7 @@ def everything(http: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.both_databases
 def test_data_and_tokens_survive_a_restart(
     tmp_path: Path, backend: str, configured_database: str | None
 ) -> None:

@@ -124,6 +124,7 @@ async def test_a_due_datetime_without_an_offset_is_read_in_the_users_timezone(
     assert task["due_at"] == "2026-12-01T17:30:00+09:00"
 
 
+@pytest.mark.both_databases
 async def test_changing_the_timezone_shows_the_same_due_instant_in_the_new_zone(
     client: httpx.AsyncClient, tokyo: Account
 ) -> None:
@@ -251,6 +252,7 @@ async def test_list_of_a_user_without_tasks_is_empty(
         "due-before-datetime",
     ],
 )
+@pytest.mark.both_databases
 async def test_list_filters(
     client: httpx.AsyncClient, assorted: Account, params: dict[str, str], expected: list[int]
 ) -> None:
@@ -267,6 +269,7 @@ async def test_list_sorts(
     assert await listed(client, assorted, sort=sort) == expected
 
 
+@pytest.mark.both_databases
 async def test_sorting_by_due_date_puts_tasks_without_one_last(
     client: httpx.AsyncClient, assorted: Account
 ) -> None:
@@ -293,6 +296,7 @@ async def test_list_with_an_invalid_parameter_is_422(
 
 
 @pytest.mark.parametrize("sort", ["created", "-created", "due", "priority"])
+@pytest.mark.both_databases
 async def test_pages_walk_every_task_exactly_once(
     client: httpx.AsyncClient, assorted: Account, sort: str
 ) -> None:

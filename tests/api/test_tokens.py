@@ -389,6 +389,7 @@ async def test_a_token_signed_with_the_shared_secret_is_accepted(
     assert response.json()["name"] == "Lin"
 
 
+@pytest.mark.both_databases
 async def test_a_provider_token_with_a_long_name_is_accepted_with_the_name_shortened(
     shared_secret_client: httpx.AsyncClient,
 ) -> None:
@@ -398,6 +399,7 @@ async def test_a_provider_token_with_a_long_name_is_accepted_with_the_name_short
     assert response.json()["name"].startswith("Lin Lin")
 
 
+@pytest.mark.both_databases
 async def test_a_provider_token_whose_subject_is_too_long_for_an_id_is_401(
     shared_secret_client: httpx.AsyncClient,
 ) -> None:

@@ -10,33 +10,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.support import JWT_SECRET, ServerProcess, register, running
+from tests.support import ServerProcess, register, running
 from todochat.config import Settings
 from todochat.runtime import create_app
 
 from .chat_helpers import Chatter, ThreadedServer
-
-# Settings that would change which agent runs, or send data out.
-_AGENT_ENVIRONMENT = (
-    "TODOCHAT_AGENT",
-    "TODOCHAT_LLM_BASE_URL",
-    "TODOCHAT_LLM_API_KEY",
-    "TODOCHAT_LLM_MODEL",
-    "TODOCHAT_LLM_TIMEOUT_SECONDS",
-    "TODOCHAT_LLM_MAX_RETRIES",
-    "TODOCHAT_LLM_TRACING",
-    "TODOCHAT_CHAT_REQUESTS_PER_MINUTE",
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-)
-
-
-@pytest.fixture(autouse=True)
-def chat_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fixed signing secret and the default agent, set before `settings` resolves."""
-    for name in _AGENT_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TODOCHAT_JWT_SECRET", JWT_SECRET)
 
 
 @pytest.fixture

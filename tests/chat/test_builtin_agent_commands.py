@@ -72,6 +72,7 @@ async def test_mark_task_3_as_complete(ada: Chatter) -> None:
     assert [t["status"] for t in await ada.tasks()] == ["pending", "pending", "completed"]
 
 
+@pytest.mark.both_databases
 async def test_delete_the_meeting_task_finds_it_by_title(ada: Chatter) -> None:
     await add_tasks(ada, "Buy groceries", "Team meeting at 10", "Call mom")
     turn = await ada.say("Delete the meeting task")
@@ -165,6 +166,7 @@ async def test_make_task_5_high_priority(ada: Chatter) -> None:
     assert [t["priority"] for t in await ada.tasks()] == ["medium"] * 4 + ["high"]
 
 
+@pytest.mark.both_databases
 async def test_the_groceries_task_is_done_completes_it_by_title(ada: Chatter) -> None:
     await add_tasks(ada, "Call mom", "Buy groceries")
     turn = await ada.say("the groceries task is done")
@@ -216,6 +218,7 @@ async def test_add_in_3_days_is_due_at_the_end_of_that_day(paris: Chatter) -> No
     assert due in {end_of(before + timedelta(days=3)), end_of(after + timedelta(days=3))}
 
 
+@pytest.mark.both_databases
 async def test_add_next_friday_5pm_is_due_that_friday_at_17_in_the_users_zone(
     paris: Chatter,
 ) -> None:

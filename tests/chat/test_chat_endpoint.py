@@ -34,6 +34,7 @@ def shape(stored: list[dict[str, Any]]) -> list[tuple[int, str]]:
 # The answer --------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 async def test_a_turn_answers_with_conversation_id_response_and_tool_calls(ada: Chatter) -> None:
     turn = await ada.say("Add a task to buy groceries")
     assert set(turn) == {"conversation_id", "response", "tool_calls"}
@@ -145,6 +146,7 @@ async def test_a_failed_tool_call_is_stored_with_its_error_instead_of_a_result(
     }
 
 
+@pytest.mark.both_databases
 async def test_turns_of_one_conversation_are_stored_in_seq_order(ada: Chatter) -> None:
     said = ["add buy milk", "what's pending?", "mark it done"]
     conversation_id = (await ada.say(said[0]))["conversation_id"]
@@ -262,6 +264,7 @@ async def test_an_empty_message_is_rejected(ada: Chatter) -> None:
 
 @pytest.fixture
 async def limited_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An app that takes two chat turns a minute from each user."""
     app = create_app(settings.model_copy(update={"chat_requests_per_minute": 2}))
     async with running(app):
         transport = httpx.ASGITransport(app=app)
@@ -329,6 +332,7 @@ async def test_the_streamed_deltas_add_up_to_the_done_response(ada: Chatter) -> 
     assert done["tool_calls"][0]["result"]["title"] == "Buy groceries"
 
 
+@pytest.mark.both_databases
 async def test_a_streamed_turn_is_stored_like_any_other(ada: Chatter) -> None:
     events = parse_sse((await stream_turn(ada, "add buy milk")).text)
     done = events[-1][1]
@@ -367,6 +371,7 @@ async def test_a_failing_agent_ends_the_stream_with_an_error_event(
 # Restarts ------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 async def test_a_conversation_continues_after_the_server_restarts(
     database_url: str, serve: Callable[..., ServerProcess]
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 from agents.tracing import Span, Trace, TracingProcessor, set_trace_processors
 from agents.tracing.processors import default_processor
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from tests.support import register, running
 from todochat.agent.base import HistoryEntry
@@ -29,13 +30,19 @@ def fake_llm() -> Iterator[FakeOpenAI]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def llm_environment(fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the settings at the fake model (agent "auto" then picks the LLM agent)."""
-    monkeypatch.setenv("TODOCHAT_LLM_BASE_URL", fake_llm.base_url)
-    monkeypatch.setenv("TODOCHAT_LLM_API_KEY", "test-key")
-    monkeypatch.setenv("TODOCHAT_LLM_MODEL", "fake-model")
-    monkeypatch.setenv("TODOCHAT_LLM_MAX_RETRIES", "0")
+@pytest.fixture
+def settings(settings: Settings, fake_llm: FakeOpenAI) -> Settings:
+    """The test's settings pointed at the fake model (agent "auto" then picks the LLM
+    agent)."""
+    return settings.model_copy(
+        update={
+            "agent": "auto",
+            "llm_base_url": fake_llm.base_url,
+            "llm_api_key": SecretStr("test-key"),
+            "llm_model": "fake-model",
+            "llm_max_retries": 0,
+        }
+    )
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -213,9 +220,7 @@ async def test_a_tool_call_naming_another_user_is_refused(
 
 
 @pytest.fixture
-async def impatient_client(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[httpx.AsyncClient]:
+async def impatient_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An app that gives the model provider one second."""
     app = create_app(settings.model_copy(update={"llm_timeout_seconds": 1.0}))
     async with running(app):

@@ -104,6 +104,7 @@ async def test_add_task_creates_the_task(amys_mcp: Client, amy: Chatter) -> None
     assert (task["id"], task["title"], task["priority"]) == (1, "Buy milk", "high")
 
 
+@pytest.mark.both_databases
 async def test_add_task_reads_a_plain_language_due_date_in_the_users_zone(
     amys_mcp: Client, amy: Chatter
 ) -> None:
@@ -111,6 +112,7 @@ async def test_add_task_reads_a_plain_language_due_date_in_the_users_zone(
     assert (await amy.task(1))["due_at"] == "2031-05-01T23:59:59+02:00"
 
 
+@pytest.mark.both_databases
 async def test_list_tasks_lists_the_users_tasks_with_their_numbers(
     amys_mcp: Client, amy: Chatter
 ) -> None:
@@ -290,6 +292,7 @@ async def test_naming_ones_own_id_is_accepted(amys_mcp: Client, amy: Chatter) ->
     assert await amy.titles() == {1: "Buy milk"}
 
 
+@pytest.mark.both_databases
 async def test_another_users_task_numbers_act_on_ones_own_tasks_only(
     amys_mcp: Client, amy: Chatter, bea: Chatter
 ) -> None:
@@ -330,6 +333,7 @@ def stdio_parameters(email: str, database_url: str, workdir: Path) -> StdioServe
     )
 
 
+@pytest.mark.both_databases
 async def test_stdio_serves_the_five_tools_for_the_named_user(
     ada: Chatter, ben: Chatter, database_url: str, tmp_path: Path
 ) -> None:

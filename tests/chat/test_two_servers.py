@@ -3,7 +3,6 @@ turns of the same conversation. (PostgreSQL only: set TODOCHAT_TEST_DATABASE_URL
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -14,10 +13,7 @@ from tests.support import Account, ServerProcess, register
 
 from .chat_helpers import Chatter
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TODOCHAT_TEST_DATABASE_URL", "").strip(),
-    reason="needs PostgreSQL: set TODOCHAT_TEST_DATABASE_URL",
-)
+pytestmark = pytest.mark.postgresql_only
 
 TURNS = [
     "add buy milk",

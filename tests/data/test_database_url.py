@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.support import sqlite_url
-from todochat.config import Settings
+from tests.support import make_settings, sqlite_url
 from todochat.db import DatabaseURLError, create_engine, normalize_database_url
 
 NEON = (
@@ -178,9 +177,7 @@ BUSY_TIMEOUT_MS = 4321
 
 @pytest.fixture
 async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    settings = Settings(
-        database_url=sqlite_url(tmp_path / "t.db"), sqlite_busy_timeout_ms=BUSY_TIMEOUT_MS
-    )
+    settings = make_settings(sqlite_url(tmp_path / "t.db"), sqlite_busy_timeout_ms=BUSY_TIMEOUT_MS)
     engine = create_engine(settings)
     yield engine
     await engine.dispose()
@@ -204,7 +201,7 @@ async def test_sqlite_engine_waits_for_the_write_lock(sqlite_engine: AsyncEngine
 
 
 async def test_sqlite_engine_accepts_a_plain_sqlite_url(tmp_path: Path) -> None:
-    engine = create_engine(Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}"))
+    engine = create_engine(make_settings(f"sqlite:///{tmp_path / 'plain.db'}"))
     try:
         assert engine.dialect.driver == "aiosqlite"
         assert await pragma(engine, "foreign_keys") == 1

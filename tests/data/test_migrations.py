@@ -14,9 +14,8 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.support import sqlite_url
+from tests.support import make_settings, sqlite_url
 from todochat import migrate
-from todochat.config import Settings
 from todochat.db import create_engine
 
 TABLES = {"users", "tasks", "conversations", "messages"}
@@ -52,7 +51,7 @@ def fresh_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
 
 @pytest.fixture
 async def engine(fresh_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(Settings(database_url=fresh_url))
+    engine = create_engine(make_settings(fresh_url))
     yield engine
     await engine.dispose()
 
@@ -130,7 +129,7 @@ async def test_migrated_schema_has_the_named_indexes(engine: AsyncEngine) -> Non
 
 
 async def test_two_upgrades_at_once_both_succeed_and_reach_head(fresh_url: str) -> None:
-    engines = [create_engine(Settings(database_url=fresh_url)) for _ in range(2)]
+    engines = [create_engine(make_settings(fresh_url)) for _ in range(2)]
     try:
         await asyncio.gather(*(migrate.upgrade(engine) for engine in engines))
 

@@ -1,4 +1,11 @@
-"""Browser tests: Debian's Chromium driven by Playwright against a real server."""
+"""Browser tests: Debian's Chromium driven by Playwright against a real server.
+
+Chromium is launched once per session (per xdist worker) and every test opens windows
+(browser contexts) of its own, closed after it. The server is the session's shared
+`todochat serve` (tests/conftest.py): each test signs up fresh accounts
+(`unique_email`). The tests run in the session's event loop, where the browser lives
+(`pytest.mark.asyncio(loop_scope="session")` in each module).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,13 @@ import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import pytest_asyncio
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 CHROMIUM = os.environ.get("TODOCHAT_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -35,6 +47,7 @@ def _browser_available() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
+    """Chromium's executable; without it the browser tests are skipped, or fail in CI."""
     problem = _browser_available()
     if problem:
         if os.environ.get("CI"):
@@ -43,8 +56,9 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture
-async def browser(chromium_path: str) -> AsyncIterator[object]:
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium(chromium_path: str) -> AsyncIterator[Browser]:
+    """Chromium, launched once for the session."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -55,7 +69,25 @@ async def browser(chromium_path: str) -> AsyncIterator[object]:
         await browser.close()
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def browser(chromium: Browser) -> AsyncIterator[Browser]:
+    """The session's Chromium, for one test: the windows (contexts) it opens are closed
+    after it, so tests share the browser process and nothing else."""
+    already_open = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in already_open:
+            await context.close()
+
+
+@pytest.fixture
+def live_server(shared_server: str) -> str:
+    """A running server: in the browser tests, the session's shared one."""
+    return shared_server
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
+    """Where the tests leave screenshots (shared by the workers)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS

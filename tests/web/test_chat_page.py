@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support import PASSWORD
+from tests.support import PASSWORD, unique_email
 
-pytestmark = pytest.mark.usefixtures("chromium_path")
+pytestmark = [pytest.mark.usefixtures("chromium_path"), pytest.mark.asyncio(loop_scope="session")]
 
 
 async def expect_count(locator: Any, count: int) -> None:
@@ -53,7 +53,7 @@ async def test_signing_up_opens_the_chat_with_the_users_name(
 ) -> None:
     page = await open_page(browser, live_server)
     await page.screenshot(path=screenshot_dir / "01-sign-in.png")
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     assert await page.inner_text("#whoami") == "Ada"
     await expect_count(page.locator(".welcome"), 1)
     await page.screenshot(path=screenshot_dir / "02-empty-chat.png")
@@ -61,9 +61,10 @@ async def test_signing_up_opens_the_chat_with_the_users_name(
 
 async def test_wrong_password_shows_a_clear_message(browser: Any, live_server: str) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    email = unique_email("ada")
+    await sign_up(page, email)
     await page.click("#sign-out")
-    await page.fill("input[name=email]", "ada@example.com")
+    await page.fill("input[name=email]", email)
     await page.fill("input[name=password]", "not the password")
     await page.click("#auth-submit")
     error = page.locator("#auth-error")
@@ -76,7 +77,7 @@ async def test_adding_a_task_streams_the_answer_and_shows_the_task(
     browser: Any, live_server: str, screenshot_dir: Path
 ) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     # Count how often the answer's text changes while it arrives.
     await page.evaluate(
         """() => {
@@ -106,7 +107,7 @@ async def test_completing_in_the_panel_is_what_the_chat_reports(
     browser: Any, live_server: str, screenshot_dir: Path
 ) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     await send(page, "add a task to buy milk")
     await page.locator(".task[data-task-id='1'] input[type=checkbox]").check()
     # The panel shows pending tasks: the completed one leaves it.
@@ -118,11 +119,12 @@ async def test_completing_in_the_panel_is_what_the_chat_reports(
     await page.screenshot(path=screenshot_dir / "04-completed.png")
 
 
+@pytest.mark.both_databases
 async def test_reloading_keeps_the_conversation_and_the_tasks(
     browser: Any, live_server: str
 ) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     await send(page, "add a task to buy milk")
     await send(page, "remind me to call mom")
     await page.reload()
@@ -139,12 +141,13 @@ async def test_reloading_keeps_the_conversation_and_the_tasks(
     await expect_count(page.locator("#conversation-list li"), 1)
 
 
+@pytest.mark.both_databases
 async def test_another_user_sees_none_of_it(browser: Any, live_server: str) -> None:
     first = await open_page(browser, live_server)
-    await sign_up(first, "ada@example.com")
+    await sign_up(first, unique_email("ada"))
     await send(first, "add a task to buy milk")
     second = await open_page(browser, live_server)
-    await sign_up(second, "bob@example.com", name="Bob")
+    await sign_up(second, unique_email("bob"), name="Bob")
     await second.locator("#task-list .empty").wait_for()
     await expect_count(second.locator(".task"), 0)
     await expect_count(second.locator("#conversation-list li"), 0)
@@ -156,7 +159,7 @@ async def test_tasks_can_be_renamed_and_deleted_from_the_panel(
     browser: Any, live_server: str
 ) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     await send(page, "add a task to buy milk")
     await send(page, "add a task to walk the dog")
     page.once("dialog", lambda dialog: dialog.accept("Buy oat milk"))
@@ -173,7 +176,7 @@ async def test_conversations_can_be_started_renamed_and_deleted(
     browser: Any, live_server: str
 ) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     await send(page, "add a task to buy milk")
     await page.click("#new-conversation")
     await send(page, "what's pending?")
@@ -195,7 +198,7 @@ async def test_a_failed_turn_is_shown_and_the_typed_text_kept(
     browser: Any, live_server: str, screenshot_dir: Path
 ) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     failure = {"error": {"code": "provider_timeout", "message": "the model provider timed out"}}
     await page.route(
         "**/api/me/chat/stream",
@@ -214,7 +217,7 @@ async def test_a_failed_turn_is_shown_and_the_typed_text_kept(
 
 async def test_shift_enter_adds_a_line_and_enter_sends(browser: Any, live_server: str) -> None:
     page = await open_page(browser, live_server)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     await page.click("#message-input")
     await page.keyboard.type("add a task to")
     await page.keyboard.press("Shift+Enter")
@@ -229,7 +232,7 @@ async def test_phone_width_shows_the_chat_with_panels_behind_buttons(
     browser: Any, live_server: str, screenshot_dir: Path
 ) -> None:
     page = await open_page(browser, live_server, width=390)
-    await sign_up(page, "ada@example.com")
+    await sign_up(page, unique_email("ada"))
     await send(page, "add a task to buy milk")
     assert await page.locator("#tasks").is_hidden()
     await page.screenshot(path=screenshot_dir / "06-phone-chat.png")
