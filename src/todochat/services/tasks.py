@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, case, delete, or_, update
-from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -164,8 +163,7 @@ async def list_tasks(
     """One page of the user's tasks matching every filter given."""
     ordering = _ordering(sort)
     page_size = clamp_limit(limit)
-    # Listings never show the metadata: not fetching it spares decoding its JSON.
-    statement = select(Task).options(defer(Task.meta)).where(col(Task.user_id) == user_id)  # type: ignore[arg-type]
+    statement = select(Task).where(col(Task.user_id) == user_id)
     if status == "open":
         statement = statement.where(
             col(Task.status).in_([TaskStatus.PENDING, TaskStatus.IN_PROGRESS])
