@@ -120,3 +120,22 @@ async def test_a_transaction_pooler_gets_no_startup_parameters(settings: Setting
     finally:
         await pooled.dispose()
     assert shown == "0"
+
+
+async def test_waiting_for_a_pooled_connection_gives_up_at_the_bound(settings: Settings) -> None:
+    database = Database(
+        settings.model_copy(
+            update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout": BOUND_SECONDS}
+        )
+    )
+    try:
+        async with database.session() as holder:
+            await holder.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            started = time.monotonic()
+            with pytest.raises(DATABASE_UNAVAILABLE):
+                async with database.session() as waiter:
+                    await waiter.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            elapsed = time.monotonic() - started
+    finally:
+        await database.dispose()
+    assert elapsed < BOUND_SECONDS + MARGIN_SECONDS
