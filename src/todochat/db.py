@@ -20,7 +20,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.config import Settings
@@ -144,6 +144,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
     target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
     if target.is_sqlite:
         engine = create_async_engine(target.url)
+        if isinstance(engine.pool, QueuePool):
+            # A file database has a queue pool, whose checkout wait is bounded like
+            # PostgreSQL's (lock waits are bounded by busy_timeout). An in-memory one
+            # has one static connection, no wait, and no such argument.
+            engine = create_async_engine(target.url, pool_timeout=settings.db_pool_timeout)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
     engine = create_async_engine(

@@ -1,4 +1,5 @@
-"""Every wait on PostgreSQL is bounded by the settings: opening a connection (a
+"""Every wait on the database is bounded by the settings: a unit of work behind
+another (both backends); on PostgreSQL, opening a connection (a
 `connect_timeout` in the URL wins), one statement (on the server, and on the client
 when the host stops answering), and a statement that runs too long is a
 DATABASE_UNAVAILABLE timeout, not a generic database error."""
@@ -15,8 +16,6 @@ from sqlalchemy.engine import make_url
 from tests.tcp_proxy import FreezableProxy
 from todochat.config import Settings
 from todochat.db import DATABASE_UNAVAILABLE, Database
-
-pytestmark = pytest.mark.postgresql_only
 
 BOUND_SECONDS = 1.0
 # Beyond the bound, for a shared, busy machine; far below the unbounded waits
@@ -36,6 +35,7 @@ def through(proxy: FreezableProxy, database_url: str, query: str = "") -> str:
     return url.render_as_string(False) + query
 
 
+@pytest.mark.postgresql_only
 async def test_the_server_applies_the_statement_bound(settings: Settings) -> None:
     database = Database(settings.model_copy(update={"db_statement_timeout_seconds": 1.5}))
     try:
@@ -46,6 +46,7 @@ async def test_the_server_applies_the_statement_bound(settings: Settings) -> Non
     assert shown == "1500ms"
 
 
+@pytest.mark.postgresql_only
 async def test_a_statement_past_its_bound_is_a_database_unavailable_error(
     settings: Settings,
 ) -> None:
@@ -58,6 +59,7 @@ async def test_a_statement_past_its_bound_is_a_database_unavailable_error(
         await database.dispose()
 
 
+@pytest.mark.postgresql_only
 async def test_a_statement_to_a_frozen_host_gives_up_at_the_bound(
     settings: Settings, proxy: FreezableProxy, database_url: str
 ) -> None:
@@ -83,6 +85,7 @@ async def test_a_statement_to_a_frozen_host_gives_up_at_the_bound(
     assert elapsed < BOUND_SECONDS + MARGIN_SECONDS
 
 
+@pytest.mark.postgresql_only
 @pytest.mark.parametrize(
     ("query", "setting"),
     [("", BOUND_SECONDS), ("?connect_timeout=1", 120.0)],
@@ -110,6 +113,7 @@ async def test_connecting_to_a_frozen_host_gives_up_at_the_bound(
     assert elapsed < BOUND_SECONDS + MARGIN_SECONDS
 
 
+@pytest.mark.postgresql_only
 async def test_a_transaction_pooler_gets_no_startup_parameters(settings: Settings) -> None:
     """PgBouncer and Neon's pooler refuse unknown startup parameters: behind one, the
     statement bound is the client's alone."""
@@ -122,10 +126,19 @@ async def test_a_transaction_pooler_gets_no_startup_parameters(settings: Setting
     assert shown == "0"
 
 
-async def test_waiting_for_a_pooled_connection_gives_up_at_the_bound(settings: Settings) -> None:
+async def test_a_unit_of_work_waiting_behind_another_gives_up_at_the_bound(
+    settings: Settings,
+) -> None:
+    """PostgreSQL: the one pooled connection is taken (pool checkout bound). SQLite:
+    the write lock is taken (busy_timeout)."""
     database = Database(
         settings.model_copy(
-            update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout": BOUND_SECONDS}
+            update={
+                "db_pool_size": 1,
+                "db_max_overflow": 0,
+                "db_pool_timeout": BOUND_SECONDS,
+                "sqlite_busy_timeout_ms": int(BOUND_SECONDS * 1000),
+            }
         )
     )
     try:
