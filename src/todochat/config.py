@@ -31,7 +31,15 @@ class Settings(BaseSettings):
     # flight makes overflow connections that are opened and closed on every burst.
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
-    db_pool_timeout: float = Field(default=30.0, gt=0)
+    # Every wait on the database is bounded, so that an unresponsive database host
+    # (frozen, not closed) gives a 503 within seconds instead of a hung request:
+    # waiting for a pooled connection, opening a new one (a `connect_timeout` in the
+    # URL wins), one statement (client side, and server side when no transaction
+    # pooler sits in between), and the readiness check as a whole.
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_ready_timeout_seconds: float = Field(default=3.0, gt=0)
     # Serverless PostgreSQL and PgBouncer drop idle connections. A connection that sat
     # unused in the pool longer than this is checked before use (0: check every time);
     # busy connections are not, which spares a round trip per request under load.

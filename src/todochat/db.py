@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.config import Settings
@@ -33,6 +33,8 @@ _PGBOUNCER_PORT = 6432
 
 # What "the database did not answer" looks like, from the pool, the drivers and the
 # network: every surface turns these into its own "unavailable, try again" (503).
+# How long a client is told to wait before trying again (Retry-After) after a 503.
+DATABASE_RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     sa_exc.OperationalError,
     sa_exc.InterfaceError,
@@ -42,6 +44,20 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     TimeoutError,
     OSError,
 )
+
+
+# SQLSTATE 57014: PostgreSQL cancelled the statement (its statement_timeout ran out).
+_QUERY_CANCELED = "57014"
+
+
+class StatementTimeoutError(TimeoutError):
+    """The database cancelled a statement that ran past its bound (one of
+    DATABASE_UNAVAILABLE, as a TimeoutError)."""
+
+
+def _is_statement_timeout(exc: sa_exc.DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == _QUERY_CANCELED
 
 
 class DatabaseURLError(ValueError):
@@ -128,11 +144,16 @@ def create_engine(settings: Settings) -> AsyncEngine:
     target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
     if target.is_sqlite:
         engine = create_async_engine(target.url)
+        if isinstance(engine.pool, QueuePool):
+            # A file database has a queue pool, whose checkout wait is bounded like
+            # PostgreSQL's (lock waits are bounded by busy_timeout). An in-memory one
+            # has one static connection, no wait, and no such argument.
+            engine = create_async_engine(target.url, pool_timeout=settings.db_pool_timeout)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
     engine = create_async_engine(
         target.url,
-        connect_args=target.connect_args,
+        connect_args=_bounded_connect_args(target, settings),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
@@ -141,7 +162,53 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
     if settings.db_pool_ping_after_idle_seconds > 0:
         _ping_after_idle(engine, settings.db_pool_ping_after_idle_seconds)
+    _drop_connections_that_timed_out(engine)
     return engine
+
+
+def _drop_connections_that_timed_out(engine: AsyncEngine) -> None:
+    """A connection whose statement ran out of time (asyncpg's `command_timeout`) is
+    in an unknown state, most likely to a host that does not answer: it is discarded
+    at once rather than rolled back, which would wait out the bound a second time.
+
+    SQLAlchemy closes an invalidated asyncpg connection politely, waiting up to 2 s
+    for the host to acknowledge; the socket is aborted first so that no one waits.
+    """
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def on_error(context: ExceptionContext) -> None:
+        if not isinstance(context.original_exception, TimeoutError):
+            return
+        context.is_disconnect = True
+        pooled = context.connection.connection if context.connection is not None else None
+        adapted = getattr(pooled, "dbapi_connection", None)
+        driver_connection = getattr(adapted, "_connection", None)
+        terminate = getattr(driver_connection, "terminate", None)
+        if callable(terminate):
+            terminate()
+
+
+def _bounded_connect_args(target: DatabaseTarget, settings: Settings) -> dict[str, Any]:
+    """The driver arguments plus the bounds on every wait of a connection.
+
+    - `timeout`: opening a connection (TCP, TLS, authentication); a `connect_timeout`
+      in the URL wins over the setting.
+    - `command_timeout`: asyncpg gives up on any one statement after this long, even
+      when the host stops answering altogether (the connection is then dropped).
+    - `statement_timeout` (server side): PostgreSQL itself cancels a statement that runs
+      too long, so a write whose client has given up is not committed long after.
+      Transaction poolers (PgBouncer, Neon's pooler) refuse unknown startup
+      parameters, so behind one only the client-side bound applies.
+    """
+    connect_args = dict(target.connect_args)
+    connect_args.setdefault("timeout", settings.db_connect_timeout_seconds)
+    connect_args["command_timeout"] = settings.db_statement_timeout_seconds
+    if not target.transaction_pooler:
+        server_settings = dict(connect_args.get("server_settings") or {})
+        statement_ms = int(settings.db_statement_timeout_seconds * 1000)
+        server_settings.setdefault("statement_timeout", str(statement_ms))
+        connect_args["server_settings"] = server_settings
+    return connect_args
 
 
 def _ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:
@@ -228,6 +295,11 @@ class Database:
             try:
                 yield session
                 await session.commit()
+            except sa_exc.DBAPIError as exc:
+                await session.rollback()
+                if _is_statement_timeout(exc):
+                    raise StatementTimeoutError("the statement ran past its time limit") from exc
+                raise
             except BaseException:
                 await session.rollback()
                 raise

@@ -33,7 +33,7 @@ from todochat.agent.base import (
     ToolCalled,
 )
 from todochat.agent.toolbox import DirectTools, McpConnection, McpTools, ToolCallRecord, Tools
-from todochat.db import Database
+from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.models import Message, MessageRole, User
 from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH
 from todochat.security.tokens import TokenIdentity
@@ -209,6 +209,11 @@ class ChatFlow:
         self, turn: _TurnInput, exc: Exception, calls: list[ToolCallRecord]
     ) -> TurnFailed:
         """Store an assistant message saying what went wrong; the failure to report."""
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            # Nothing can be stored now, and trying would only wait out the bounds a
+            # second time: the client hears 503 and the turn's rollback stands.
+            logger.warning("chat turn failed: the database is unavailable (%s)", type(exc).__name__)
+            return TurnFailed(turn.conversation_id, database_unavailable_error())
         if isinstance(exc, AgentError):
             error = exc
         else:
@@ -223,6 +228,13 @@ class ChatFlow:
         except Exception:  # the turn has failed already; keep the first error
             logger.exception("could not store the failed turn")
         return TurnFailed(turn.conversation_id, error)
+
+
+def database_unavailable_error() -> AgentError:
+    """The failure of a turn whose database did not answer: 503, try again."""
+    return AgentError(
+        "the database is unavailable, try again shortly", code="unavailable", status=503
+    )
 
 
 async def _iterate(events: list[ChatEvent] | AsyncIterator[ChatEvent]) -> AsyncIterator[ChatEvent]:

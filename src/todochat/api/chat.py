@@ -17,6 +17,7 @@ from todochat.agent.chat import ChatEvent, ChatFlow, TurnDone, TurnFailed, TurnS
 from todochat.api.deps import PathIdentity, runtime_of
 from todochat.api.errors import error_response
 from todochat.api.schemas import ERROR_RESPONSES, ErrorResponse
+from todochat.db import DATABASE_RETRY_AFTER_SECONDS
 from todochat.security.tokens import TokenIdentity
 
 router = APIRouter(prefix="/api/{user_id}/chat", tags=["chat"], responses=ERROR_RESPONSES)
@@ -45,6 +46,7 @@ class ChatOut(BaseModel):
 _FAILURES: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "Too many chat turns"},
     502: {"model": ErrorResponse, "description": "The model provider failed"},
+    503: {"model": ErrorResponse, "description": "The database is unavailable"},
     504: {"model": ErrorResponse, "description": "The model provider timed out"},
 }
 
@@ -58,11 +60,16 @@ def _check_rate(request: Request, identity: TokenIdentity) -> None:
 
 
 def _failure_response(failed: TurnFailed) -> JSONResponse:
+    # A 503 (the database did not answer) says when to try again, as everywhere else.
+    headers = (
+        {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)} if failed.error.status == 503 else None
+    )
     return error_response(
         failed.error.status,
         failed.error.code,
         failed.error.message,
         {"conversation_id": str(failed.conversation_id)},
+        headers,
     )
 
 

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from todochat.db import DATABASE_UNAVAILABLE
+from todochat.db import DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE
 from todochat.errors import (
     AuthenticationError,
     ConflictError,
@@ -24,7 +24,6 @@ from todochat.errors import (
 
 logger = logging.getLogger("todochat.api")
 
-DATABASE_RETRY_AFTER_SECONDS = 5
 _STATUS_OF: dict[type[TodochatError], int] = {
     InvalidInputError: 422,
     NotFoundError: 404,

@@ -9,6 +9,7 @@ from mcp.server.mcpserver import Context
 
 from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import TodochatError
+from todochat.mcp.outage import note_database_unavailable
 from todochat.security.tokens import InvalidTokenError, TokenService
 from todochat.services import auth
 
@@ -38,7 +39,9 @@ class BearerTokenVerifier(TokenVerifier):
                     await auth.user_for_identity(session, identity)
         except (InvalidTokenError, TodochatError):
             return None
-        except DATABASE_UNAVAILABLE:
+        except DATABASE_UNAVAILABLE as exc:
+            # Not a bad token: the request is answered 503 rather than 401.
+            note_database_unavailable(exc)
             return None
         return AccessToken(token=token, client_id=CLIENT_ID, scopes=[], subject=identity.subject)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from todochat import __version__
 from todochat.config import Settings
 from todochat.db import Database
 from todochat.mcp.auth import BearerTokenVerifier, token_user
+from todochat.mcp.outage import DatabaseOutageGuard
 from todochat.mcp.tools import ActingUser, register_task_tools
 from todochat.security.tokens import TokenService
 
@@ -49,8 +50,9 @@ def build_http_mcp_server(
     return server
 
 
-def mcp_http_app(server: MCPServer, settings: Settings) -> Starlette:
-    """The Streamable HTTP app answering at exactly `/mcp` (stateless, JSON replies)."""
+def mcp_http_app(server: MCPServer, settings: Settings) -> ASGIApp:
+    """The Streamable HTTP app answering at exactly `/mcp` (stateless, JSON replies);
+    503 with Retry-After when the database does not answer."""
     allowed_hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*", *settings.mcp_allowed_hosts]
     allowed_origins = [
         "http://127.0.0.1:*",
@@ -58,7 +60,7 @@ def mcp_http_app(server: MCPServer, settings: Settings) -> Starlette:
         *settings.cors_origins,
         *settings.mcp_allowed_origins,
     ]
-    return server.streamable_http_app(
+    app = server.streamable_http_app(
         streamable_http_path="/mcp",
         stateless_http=True,
         json_response=True,
@@ -69,3 +71,4 @@ def mcp_http_app(server: MCPServer, settings: Settings) -> Starlette:
         ),
         max_request_body_size=settings.max_body_bytes,
     )
+    return DatabaseOutageGuard(app)

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from todochat import tools
 from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import TodochatError
+from todochat.mcp.outage import note_database_unavailable
 from todochat.models import User
 from todochat.services import users
 from todochat.tools import ListStatus, Priority, TaskChange, TaskItem
@@ -67,6 +68,7 @@ def register_task_tools(server: MCPServer, database: Database, acting_user: Acti
         except TodochatError as exc:
             raise ToolError(exc.message) from exc
         except DATABASE_UNAVAILABLE as exc:
+            note_database_unavailable(exc)  # over HTTP: 503 with Retry-After
             raise ToolError("the database is unavailable, try again shortly") from exc
 
     @server.tool(annotations=ToolAnnotations(title="Add a task", destructive_hint=False))
