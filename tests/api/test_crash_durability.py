@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support import Account, ServerProcess, register
 
@@ -64,6 +65,7 @@ async def all_tasks(http: httpx.AsyncClient, account: Account) -> list[dict[str,
             return tasks
 
 
+@pytest.mark.both_databases
 async def test_every_acknowledged_write_survives_a_kill_9(
     tmp_path: Path, database_url: str
 ) -> None:
