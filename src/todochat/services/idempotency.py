@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import ConflictError, InvalidInputError
@@ -121,12 +121,12 @@ async def claim(
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(table.c.id)
     )
-    if (await session.execute(statement)).first() is not None:
+    if (await session.exec(statement)).first() is not None:
         return None
     # Taken: the statement above waited for the transaction that took it, which has
     # committed (a rolled-back one leaves the key free, and the insert succeeds).
     row = (
-        await session.execute(
+        await session.exec(
             select(
                 col(IdempotencyKey.fingerprint),
                 col(IdempotencyKey.status_code),
@@ -136,18 +136,19 @@ async def claim(
     ).first()
     if row is None:  # swept meanwhile by another request: practically never
         raise IdempotencyKeyInUseError()
-    if row.fingerprint != request.fingerprint:
+    stored_fingerprint, status_code, response_body = row
+    if stored_fingerprint != request.fingerprint:
         raise IdempotencyKeyReusedError()
-    if row.status_code is None or row.response_body is None:
+    if status_code is None or response_body is None:
         raise IdempotencyKeyInUseError()
-    return StoredResponse(row.status_code, json.loads(row.response_body))
+    return StoredResponse(status_code, json.loads(response_body))
 
 
 async def record(
     session: AsyncSession, user_id: str, key: str, status_code: int, body: Any
 ) -> None:
     """Store the answer to a claimed key, in the transaction that did the work."""
-    await session.execute(
+    await session.exec(
         update(IdempotencyKey)
         .where(col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.key) == key)
         .values(status_code=status_code, response_body=json.dumps(body, default=str))
@@ -166,13 +167,13 @@ async def _sweep(session: AsyncSession, user_id: str, key: str) -> None:
         col(IdempotencyKey.created_at) < now - PENDING_LIFETIME,
     )
     mine = col(IdempotencyKey.user_id) == user_id
-    await session.execute(
+    await session.exec(
         delete(IdempotencyKey)
         .where(mine, col(IdempotencyKey.key) == key, or_(expired, abandoned))
         .execution_options(synchronize_session=False)
     )
     batch = select(col(IdempotencyKey.id)).where(mine, expired).limit(SWEEP_BATCH)
-    await session.execute(
+    await session.exec(
         delete(IdempotencyKey)
         .where(col(IdempotencyKey.id).in_(batch.scalar_subquery()))
         .execution_options(synchronize_session=False)
