@@ -176,3 +176,21 @@ async def test_a_key_older_than_a_day_is_forgotten(
         tasks = (await session.exec(select(func.count()).select_from(Task))).scalar_one()
         keys = (await session.exec(select(func.count()).select_from(IdempotencyKey))).scalar()
     assert (tasks, keys) == (2, 1)
+
+
+async def test_using_a_key_sweeps_the_users_expired_keys(
+    client: httpx.AsyncClient, alice_auth: Account, bob_auth: Account, db: Database
+) -> None:
+    for account, key in ((alice_auth, "a-old"), (bob_auth, "b-old")):
+        await client.post("/api/me/tasks", json={"title": "x"}, headers=keyed(account, key))
+    async with db.session() as session:
+        await session.exec(
+            update(IdempotencyKey).values(created_at=datetime.now(UTC) - timedelta(hours=25))
+        )
+
+    await client.post("/api/me/tasks", json={"title": "y"}, headers=keyed(alice_auth, "new"))
+
+    async with db.session() as session:
+        keys = [row[0] for row in (await session.exec(select(IdempotencyKey.key))).all()]
+    # Alice's expired key is gone; Bob's waits for Bob (every query is per user).
+    assert sorted(keys) == ["b-old", "new"]

@@ -172,7 +172,14 @@ async def _sweep(session: AsyncSession, user_id: str, key: str) -> None:
         .where(mine, col(IdempotencyKey.key) == key, or_(expired, abandoned))
         .execution_options(synchronize_session=False)
     )
-    batch = select(col(IdempotencyKey.id)).where(mine, expired).limit(SWEEP_BATCH)
+    # SKIP LOCKED (PostgreSQL; SQLite runs one writer at a time): two sweeps at once
+    # take different rows instead of waiting on, or deadlocking with, each other.
+    batch = (
+        select(col(IdempotencyKey.id))
+        .where(mine, expired)
+        .limit(SWEEP_BATCH)
+        .with_for_update(skip_locked=True)
+    )
     await session.exec(
         delete(IdempotencyKey)
         .where(col(IdempotencyKey.id).in_(batch.scalar_subquery()))
