@@ -38,7 +38,7 @@ from todochat.models import Message, MessageRole, User
 from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH
 from todochat.security.tokens import TokenIdentity
 from todochat.services import auth, conversations, idempotency, messages
-from todochat.services.idempotency import IdempotentRequest, StoredResponse
+from todochat.services.idempotency import Claim, IdempotentRequest, StoredResponse
 
 logger = logging.getLogger("todochat.chat")
 
@@ -102,14 +102,14 @@ class _TurnInput:
     conversation_id: uuid.UUID
     message: str
     history: list[HistoryEntry]
-    # The turn's Idempotency-Key, claimed in the first transaction and answered in the
-    # last one (the reply, or the stored failure).
-    idempotency_key: str | None = None
+    # The turn's Idempotency-Key claim, made in the first transaction and answered in
+    # the last one (the reply, or the stored failure).
+    claim: Claim | None = None
 
     async def record(self, session: AsyncSession, status_code: int, body: Any) -> None:
         """Keep the turn's answer for its key, in the transaction that stores it."""
-        if self.idempotency_key is not None:
-            await idempotency.record(session, self.user.id, self.idempotency_key, status_code, body)
+        if self.claim is not None:
+            await idempotency.record(session, self.user.id, self.claim, status_code, body)
 
     def request(self, tools: Tools) -> AgentRequest:
         return AgentRequest(
@@ -191,10 +191,12 @@ class ChatFlow:
         message stored. The first answer instead, when the key has one."""
         async with self.database.session() as session:
             user = await auth.user_for_identity(session, identity)
+            claim = None
             if key is not None:
-                stored = await idempotency.claim(session, user.id, key)
-                if stored is not None:
-                    return stored
+                outcome = await idempotency.claim(session, user.id, key)
+                if isinstance(outcome, StoredResponse):
+                    return outcome
+                claim = outcome
             history: list[Message] = []
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
@@ -210,8 +212,7 @@ class ChatFlow:
                 session, user.id, conversation_id, role=MessageRole.USER, content=message
             )
         history_entries = [_history_entry(m) for m in history]
-        key_text = key.key if key is not None else None
-        return _TurnInput(user, conversation_id, message, history_entries, key_text)
+        return _TurnInput(user, conversation_id, message, history_entries, claim)
 
     async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
         """Tool calls and the reply in one transaction; the events are handed out once

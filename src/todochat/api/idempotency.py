@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.api.deps import Identity
 from todochat.services import idempotency
-from todochat.services.idempotency import IdempotentRequest, StoredResponse
+from todochat.services.idempotency import Claim, IdempotentRequest, StoredResponse
 
 _KEY_HELP = (
     "Optional, up to 255 printable ASCII characters. The same key from you within 24 h "
@@ -56,23 +56,27 @@ class Idempotency:
 
     def __init__(self, request: IdempotentRequest | None) -> None:
         self.request = request
+        self.claim: Claim | None = None
 
     async def replay(self, session: AsyncSession, user_id: str) -> JSONResponse | None:
         """The first answer to this key, or None when the work is this request's to do
         (the key is claimed in `session`'s transaction)."""
         if self.request is None:
             return None
-        stored = await idempotency.claim(session, user_id, self.request)
-        return replay_response(stored) if stored is not None else None
+        outcome = await idempotency.claim(session, user_id, self.request)
+        if isinstance(outcome, StoredResponse):
+            return replay_response(outcome)
+        self.claim = outcome
+        return None
 
     async def record(
         self, session: AsyncSession, user_id: str, status_code: int, body: BaseModel | Any
     ) -> None:
         """Keep the answer with the work, in the same transaction."""
-        if self.request is None:
+        if self.claim is None:
             return
         content = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-        await idempotency.record(session, user_id, self.request.key, status_code, content)
+        await idempotency.record(session, user_id, self.claim, status_code, content)
 
 
 async def get_idempotency(

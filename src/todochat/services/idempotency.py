@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -97,6 +98,13 @@ class IdempotentRequest:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """The key is this request's: its row, to `record` the answer on."""
+
+    id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class StoredResponse:
     """The first answer to a key: its status and JSON body."""
 
@@ -106,8 +114,8 @@ class StoredResponse:
 
 async def claim(
     session: AsyncSession, user_id: str, request: IdempotentRequest
-) -> StoredResponse | None:
-    """Claim the key for this request, in the caller's transaction: None when the
+) -> Claim | StoredResponse:
+    """Claim the key for this request, in the caller's transaction: a Claim when the
     work is this request's to do (then `record` its answer in the same transaction),
     or the first answer to replay. IdempotencyKeyReusedError if the key came with
     another request, IdempotencyKeyInUseError while the first is still running."""
@@ -121,8 +129,9 @@ async def claim(
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(table.c.id)
     )
-    if (await session.exec(statement)).first() is not None:
-        return None
+    claimed = (await session.exec(statement)).first()
+    if claimed is not None:
+        return Claim(claimed[0])
     # Taken: the statement above waited for the transaction that took it, which has
     # committed (a rolled-back one leaves the key free, and the insert succeeds).
     row = (
@@ -145,12 +154,18 @@ async def claim(
 
 
 async def record(
-    session: AsyncSession, user_id: str, key: str, status_code: int, body: Any
+    session: AsyncSession, user_id: str, claim: Claim, status_code: int, body: Any
 ) -> None:
-    """Store the answer to a claimed key, in the transaction that did the work."""
+    """Store the answer to a claimed key, in the transaction that did the work. By the
+    claim's row, and only while pending: a turn that outlived its claim (given up,
+    claimed again by a retry) does not overwrite the retry's answer."""
     await session.exec(
         update(IdempotencyKey)
-        .where(col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.key) == key)
+        .where(
+            col(IdempotencyKey.user_id) == user_id,
+            col(IdempotencyKey.id) == claim.id,
+            col(IdempotencyKey.status_code).is_(None),
+        )
         .values(status_code=status_code, response_body=json.dumps(body, default=str))
         .execution_options(synchronize_session=False)
     )
