@@ -32,7 +32,7 @@ from todochat.models import IdempotencyKey
 from todochat.models.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH
 
 if TYPE_CHECKING:
-    from sqlalchemy import Table
+    from sqlalchemy import ColumnElement, Table
 
 KEY_LIFETIME = timedelta(hours=24)
 # A key claimed by a chat turn that never answered (its process died) is given up
@@ -119,7 +119,40 @@ async def claim(
     work is this request's to do (then `record` its answer in the same transaction),
     or the first answer to replay. IdempotencyKeyReusedError if the key came with
     another request, IdempotencyKeyInUseError while the first is still running."""
-    await _sweep(session, user_id, request.key)
+    await _sweep(session, user_id)
+    claimed = await _insert(session, user_id, request)
+    if claimed is not None:
+        return claimed
+    # Taken: the insert waited for the transaction that took it, which has committed
+    # (a rolled-back one leaves the key free, and the insert succeeds).
+    row = (
+        await session.exec(
+            select(
+                col(IdempotencyKey.id),
+                col(IdempotencyKey.fingerprint),
+                col(IdempotencyKey.status_code),
+                col(IdempotencyKey.response_body),
+            ).where(col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.key) == request.key)
+        )
+    ).first()
+    if row is None:  # swept meanwhile by another request: practically never
+        raise IdempotencyKeyInUseError()
+    row_id, stored_fingerprint, status_code, response_body = row
+    if await _forget_if_stale(session, user_id, row_id):
+        # Expired, or given up by a turn that never answered: the key is free again.
+        claimed = await _insert(session, user_id, request)
+        if claimed is None:
+            raise IdempotencyKeyInUseError()
+        return claimed
+    if stored_fingerprint != request.fingerprint:
+        raise IdempotencyKeyReusedError()
+    if status_code is None or response_body is None:
+        raise IdempotencyKeyInUseError()
+    return StoredResponse(status_code, json.loads(response_body))
+
+
+async def _insert(session: AsyncSession, user_id: str, request: IdempotentRequest) -> Claim | None:
+    """The key's row inserted (pending), or None if the user has that key already."""
     table = cast("Table", IdempotencyKey.__table__)  # type: ignore[attr-defined]
     dialect = (await session.connection()).dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -130,27 +163,7 @@ async def claim(
         .returning(table.c.id)
     )
     claimed = (await session.exec(statement)).first()
-    if claimed is not None:
-        return Claim(claimed[0])
-    # Taken: the statement above waited for the transaction that took it, which has
-    # committed (a rolled-back one leaves the key free, and the insert succeeds).
-    row = (
-        await session.exec(
-            select(
-                col(IdempotencyKey.fingerprint),
-                col(IdempotencyKey.status_code),
-                col(IdempotencyKey.response_body),
-            ).where(col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.key) == request.key)
-        )
-    ).first()
-    if row is None:  # swept meanwhile by another request: practically never
-        raise IdempotencyKeyInUseError()
-    stored_fingerprint, status_code, response_body = row
-    if stored_fingerprint != request.fingerprint:
-        raise IdempotencyKeyReusedError()
-    if status_code is None or response_body is None:
-        raise IdempotencyKeyInUseError()
-    return StoredResponse(status_code, json.loads(response_body))
+    return Claim(claimed[0]) if claimed is not None else None
 
 
 async def record(
@@ -171,9 +184,8 @@ async def record(
     )
 
 
-async def _sweep(session: AsyncSession, user_id: str, key: str) -> None:
-    """Forget this user's expired keys (a bounded batch), this key first if it has
-    expired or was abandoned while pending."""
+def _stale_conditions() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(expired, stale): a key past its lifetime; that, or a claim given up."""
     # The application's clock: one bound value that works on both backends' columns.
     now = datetime.now(UTC)
     expired = col(IdempotencyKey.created_at) < now - KEY_LIFETIME
@@ -181,17 +193,29 @@ async def _sweep(session: AsyncSession, user_id: str, key: str) -> None:
         col(IdempotencyKey.status_code).is_(None),
         col(IdempotencyKey.created_at) < now - PENDING_LIFETIME,
     )
-    mine = col(IdempotencyKey.user_id) == user_id
-    await session.exec(
+    return expired, or_(expired, abandoned)
+
+
+async def _forget_if_stale(session: AsyncSession, user_id: str, row_id: uuid.UUID) -> bool:
+    """Delete the key's row if it has expired or its claim was given up; whether it
+    was."""
+    _expired, stale = _stale_conditions()
+    deleted = await session.exec(
         delete(IdempotencyKey)
-        .where(mine, col(IdempotencyKey.key) == key, or_(expired, abandoned))
+        .where(col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.id) == row_id, stale)
         .execution_options(synchronize_session=False)
     )
+    return bool(deleted.rowcount)
+
+
+async def _sweep(session: AsyncSession, user_id: str) -> None:
+    """Forget a bounded batch of this user's expired keys."""
+    expired, _stale = _stale_conditions()
     # SKIP LOCKED (PostgreSQL; SQLite runs one writer at a time): two sweeps at once
     # take different rows instead of waiting on, or deadlocking with, each other.
     batch = (
         select(col(IdempotencyKey.id))
-        .where(mine, expired)
+        .where(col(IdempotencyKey.user_id) == user_id, expired)
         .limit(SWEEP_BATCH)
         .with_for_update(skip_locked=True)
     )
