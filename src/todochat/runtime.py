@@ -123,7 +123,7 @@ class Runtime:
             user = await users.find_user_by_email(session, email)
             if user is None:
                 user = await users.create_user(session, email=email, password_hash=None)
-        token, _lifetime = self.tokens.issue(user.id)
+        token, _lifetime = self.tokens.issue(user.id, user.token_version)
         return token
 
     async def serve_mcp_stdio(self, email: str) -> None:

@@ -18,7 +18,7 @@ from tests.support import make_settings, sqlite_url
 from todochat import migrate
 from todochat.db import create_engine
 
-TABLES = {"users", "tasks", "conversations", "messages"}
+TABLES = {"users", "tasks", "conversations", "messages", "idempotency_keys"}
 INDEXES = {
     "tasks": {"ix_tasks_user_id_status", "ix_tasks_user_id_due_at", "ix_tasks_user_id_priority"},
     "conversations": {"ix_conversations_user_id_updated_at"},

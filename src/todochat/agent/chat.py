@@ -37,7 +37,8 @@ from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.models import Message, MessageRole, User
 from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH
 from todochat.security.tokens import TokenIdentity
-from todochat.services import auth, conversations, messages
+from todochat.services import auth, conversations, idempotency, messages
+from todochat.services.idempotency import Claim, IdempotentRequest, StoredResponse
 
 logger = logging.getLogger("todochat.chat")
 
@@ -69,6 +70,13 @@ class TurnDone:
 
 
 @dataclass(frozen=True)
+class TurnReplayed:
+    """The turn's Idempotency-Key was answered before: that answer, nothing new done."""
+
+    stored: StoredResponse
+
+
+@dataclass(frozen=True)
 class TurnFailed:
     """The agent failed; the failure is stored in the conversation too."""
 
@@ -76,7 +84,7 @@ class TurnFailed:
     error: AgentError
 
 
-ChatEvent = TurnStarted | ToolCalled | TextDelta | TurnDone | TurnFailed
+ChatEvent = TurnStarted | ToolCalled | TextDelta | TurnDone | TurnFailed | TurnReplayed
 
 
 def _history_entry(message: Message) -> HistoryEntry:
@@ -94,6 +102,14 @@ class _TurnInput:
     conversation_id: uuid.UUID
     message: str
     history: list[HistoryEntry]
+    # The turn's Idempotency-Key claim, made in the first transaction and answered in
+    # the last one (the reply, or the stored failure).
+    claim: Claim | None = None
+
+    async def record(self, session: AsyncSession, status_code: int, body: Any) -> None:
+        """Keep the turn's answer for its key, in the transaction that stores it."""
+        if self.claim is not None:
+            await idempotency.record(session, self.user.id, self.claim, status_code, body)
 
     def request(self, tools: Tools) -> AgentRequest:
         return AgentRequest(
@@ -124,12 +140,20 @@ class ChatFlow:
         self.history_max_chars = history_max_chars
 
     async def stream(
-        self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None = None
+        self,
+        identity: TokenIdentity,
+        message: str,
+        conversation_id: uuid.UUID | None = None,
+        key: IdempotentRequest | None = None,
     ) -> AsyncIterator[ChatEvent]:
         """One turn as events; input errors (too long, unknown conversation, a user
-        who no longer exists) raise before anything is stored."""
+        who no longer exists, an Idempotency-Key reused or still running) raise before
+        anything is stored. A key answered before gives one `TurnReplayed`."""
         messages.check_content(MessageRole.USER, message)
-        turn = await self._begin(identity, message, conversation_id)
+        turn = await self._begin(identity, message, conversation_id, key)
+        if isinstance(turn, StoredResponse):
+            yield TurnReplayed(turn)
+            return
         yield TurnStarted(turn.conversation_id)
         events: list[ChatEvent] | AsyncIterator[ChatEvent]
         if self.agent.answers_at_once:
@@ -140,21 +164,39 @@ class ChatFlow:
             yield event
 
     async def run(
-        self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None = None
-    ) -> ChatResult | TurnFailed:
-        """One turn to its end: the result, or the stored failure."""
-        async for event in self.stream(identity, message, conversation_id):
-            if isinstance(event, TurnDone | TurnFailed):
-                return event.result if isinstance(event, TurnDone) else event
+        self,
+        identity: TokenIdentity,
+        message: str,
+        conversation_id: uuid.UUID | None = None,
+        key: IdempotentRequest | None = None,
+    ) -> ChatResult | TurnFailed | TurnReplayed:
+        """One turn to its end: the result, the stored failure, or the first answer to
+        the turn's Idempotency-Key."""
+        async for event in self.stream(identity, message, conversation_id, key):
+            if isinstance(event, TurnDone):
+                return event.result
+            if isinstance(event, TurnFailed | TurnReplayed):
+                return event
         raise AgentError("the chat turn ended without a result")
 
     async def _begin(
-        self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None
-    ) -> _TurnInput:
-        """The first transaction: who speaks, the conversation, its history, and the
-        user message stored."""
+        self,
+        identity: TokenIdentity,
+        message: str,
+        conversation_id: uuid.UUID | None,
+        key: IdempotentRequest | None,
+    ) -> _TurnInput | StoredResponse:
+        """The first transaction: who speaks, the turn's key claimed (pending, so that
+        a concurrent duplicate sees it), the conversation, its history, and the user
+        message stored. The first answer instead, when the key has one."""
         async with self.database.session() as session:
             user = await auth.user_for_identity(session, identity)
+            claim = None
+            if key is not None:
+                outcome = await idempotency.claim(session, user.id, key)
+                if isinstance(outcome, StoredResponse):
+                    return outcome
+                claim = outcome
             history: list[Message] = []
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
@@ -169,7 +211,8 @@ class ChatFlow:
             await messages.append_message(
                 session, user.id, conversation_id, role=MessageRole.USER, content=message
             )
-        return _TurnInput(user, conversation_id, message, [_history_entry(m) for m in history])
+        history_entries = [_history_entry(m) for m in history]
+        return _TurnInput(user, conversation_id, message, history_entries, claim)
 
     async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
         """Tool calls and the reply in one transaction; the events are handed out once
@@ -179,11 +222,12 @@ class ChatFlow:
             async with self.database.session() as session:
                 tools = DirectTools(session, turn.user)
                 reply = await _collect(self.agent.stream(turn.request(tools)), events)
-                stored = await _store_assistant(session, turn, *_reply_content(reply))
+                done = _done(turn, await _store_assistant(session, turn, *_reply_content(reply)))
+                await turn.record(session, 200, done.result.as_json())
         except Exception as exc:
             # Rolled back: no tool call of this turn took effect, so none is reported.
             return [await self._fail(turn, exc, [])]
-        return [*events, _done(turn, stored)]
+        return [*events, done]
 
     async def _answer_with_model(self, turn: _TurnInput) -> AsyncIterator[ChatEvent]:
         """Events as the model produces them; its tool calls commit one by one."""
@@ -198,12 +242,13 @@ class ChatFlow:
             if reply is None:
                 raise AgentError("the assistant ended without an answer")
             async with self.database.session() as session:
-                stored = await _store_assistant(session, turn, *_reply_content(reply))
+                done = _done(turn, await _store_assistant(session, turn, *_reply_content(reply)))
+                await turn.record(session, 200, done.result.as_json())
         except Exception as exc:
             # Calls already made stay made: the stored note lists them.
             yield await self._fail(turn, exc, tools.calls)
             return
-        yield _done(turn, stored)
+        yield done
 
     async def _fail(
         self, turn: _TurnInput, exc: Exception, calls: list[ToolCallRecord]
@@ -225,6 +270,9 @@ class ChatFlow:
             async with self.database.session() as session:
                 content = f"Sorry, I couldn't answer: {error.message}."
                 await _store_assistant(session, turn, content, calls, {"error": error.code})
+                # A retry with the same key gets this failure back, as the first
+                # request did: the turn happened (its messages are stored).
+                await turn.record(session, error.status, failure_body(turn.conversation_id, error))
         except Exception:  # the turn has failed already; keep the first error
             logger.exception("could not store the failed turn")
         return TurnFailed(turn.conversation_id, error)
@@ -235,6 +283,17 @@ def database_unavailable_error() -> AgentError:
     return AgentError(
         "the database is unavailable, try again shortly", code="unavailable", status=503
     )
+
+
+def failure_body(conversation_id: uuid.UUID, error: AgentError) -> dict[str, Any]:
+    """The HTTP error body of a failed turn."""
+    return {
+        "error": {
+            "code": error.code,
+            "message": error.message,
+            "details": {"conversation_id": str(conversation_id)},
+        }
+    }
 
 
 async def _iterate(events: list[ChatEvent] | AsyncIterator[ChatEvent]) -> AsyncIterator[ChatEvent]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,6 +47,11 @@ class TokenOut(BaseModel):
     user: UserOut
 
 
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=auth.PASSWORD_MAX_LENGTH)
+    new_password: str = Field(max_length=auth.PASSWORD_MAX_LENGTH)
+
+
 class ProfileIn(BaseModel):
     name: str | None = Field(default=None, max_length=users.NAME_MAX_LENGTH)
     timezone: str | None = Field(default=None, max_length=TIMEZONE_MAX_LENGTH)
@@ -57,7 +62,7 @@ def _client_address(request: Request) -> str:
 
 
 def _token_for(request: Request, user: User) -> TokenOut:
-    token, lifetime = runtime_of(request).tokens.issue(user.id)
+    token, lifetime = runtime_of(request).tokens.issue(user.id, user.token_version)
     return TokenOut(access_token=token, expires_in=lifetime, user=UserOut.model_validate(user))
 
 
@@ -110,3 +115,32 @@ async def update_me(body: ProfileIn, user: CurrentUser, session: SessionDep) -> 
     """Change your name or time zone (which decides what "today" means)."""
     updated = await users.update_profile(session, user.id, name=body.name, timezone=body.timezone)
     return UserOut.model_validate(updated)
+
+
+@router.post("/logout", status_code=204)
+async def logout(user: CurrentUser, session: SessionDep) -> Response:
+    """Sign out everywhere: every token this server issued you so far (on any device,
+    REST and MCP alike) stops working. Tokens from an external provider are not
+    affected: sign out there."""
+    await auth.revoke_tokens(session, user.id)
+    return Response(status_code=204)
+
+
+@router.post("/password", responses={429: ERROR_RESPONSES[422]})
+async def change_password(
+    body: PasswordChangeIn, user: CurrentUser, request: Request, session: SessionDep
+) -> TokenOut:
+    """Change your password (the current one is required). Every token issued so far
+    stops working; the answer carries a fresh one."""
+    runtime = runtime_of(request)
+    # Guessing the current password through this route counts as login attempts.
+    account = users.email_key(user.email) if user.email else user.id
+    runtime.login_limits.check(account, _client_address(request))
+    updated = await auth.change_password(
+        session,
+        user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        password_min_length=runtime.settings.password_min_length,
+    )
+    return _token_for(request, updated)

@@ -6,19 +6,28 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from todochat.agent.base import TextDelta, ToolCalled
-from todochat.agent.chat import ChatEvent, ChatFlow, TurnDone, TurnFailed, TurnStarted
+from todochat.agent.chat import (
+    ChatEvent,
+    ChatFlow,
+    TurnDone,
+    TurnFailed,
+    TurnReplayed,
+    TurnStarted,
+)
 from todochat.api.deps import PathIdentity, runtime_of
 from todochat.api.errors import error_response
+from todochat.api.idempotency import idempotent_request, replay_response
 from todochat.api.schemas import ERROR_RESPONSES, ErrorResponse
 from todochat.db import DATABASE_RETRY_AFTER_SECONDS
 from todochat.security.tokens import TokenIdentity
+from todochat.services.idempotency import REPLAYED_HEADER, IdempotentRequest, StoredResponse
 
 router = APIRouter(prefix="/api/{user_id}/chat", tags=["chat"], responses=ERROR_RESPONSES)
 
@@ -42,6 +51,9 @@ class ChatOut(BaseModel):
     response: str
     tool_calls: list[ToolCallOut]
 
+
+# A turn's Idempotency-Key, when it is sent.
+TurnKey = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
 
 _FAILURES: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "Too many chat turns"},
@@ -74,10 +86,15 @@ def _failure_response(failed: TurnFailed) -> JSONResponse:
 
 
 @router.post("", responses=_FAILURES, response_model=ChatOut, response_model_exclude_none=True)
-async def chat(body: ChatIn, identity: PathIdentity, request: Request) -> ChatOut | JSONResponse:
-    """One chat turn: the agent reads the conversation, calls tools, answers."""
+async def chat(
+    body: ChatIn, identity: PathIdentity, request: Request, key: TurnKey
+) -> ChatOut | JSONResponse:
+    """One chat turn: the agent reads the conversation, calls tools, answers. With an
+    `Idempotency-Key`, a repeat gets the first turn's answer and runs nothing."""
     _check_rate(request, identity)
-    outcome = await _flow(request).run(identity, body.message, body.conversation_id)
+    outcome = await _flow(request).run(identity, body.message, body.conversation_id, key)
+    if isinstance(outcome, TurnReplayed):
+        return replay_response(outcome.stored)
     if isinstance(outcome, TurnFailed):
         return _failure_response(outcome)
     return ChatOut.model_validate(outcome.as_json())
@@ -87,7 +104,23 @@ def _sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
+def _sse_of_replay(stored: StoredResponse) -> str:
+    """A turn answered before, as the stream it ended with: `start`, then `done` with
+    the stored result, or `error` with the stored failure."""
+    body: dict[str, Any] = stored.body if isinstance(stored.body, dict) else {}
+    if stored.status_code == 200:
+        start = _sse("start", {"conversation_id": body.get("conversation_id")})
+        return start + _sse("done", body)
+    error = body.get("error", {})
+    conversation_id = (error.get("details") or {}).get("conversation_id")
+    start = _sse("start", {"conversation_id": conversation_id})
+    failure = {"code": error.get("code"), "message": error.get("message")}
+    return start + _sse("error", {"error": failure, "conversation_id": conversation_id})
+
+
 def _sse_of(event: ChatEvent) -> str:
+    if isinstance(event, TurnReplayed):
+        return _sse_of_replay(event.stored)
     if isinstance(event, TurnStarted):
         return _sse("start", {"conversation_id": str(event.conversation_id)})
     if isinstance(event, ToolCalled):
@@ -110,11 +143,15 @@ _running_turns: set[asyncio.Task[None]] = set()
     responses={200: {"content": {"text/event-stream": {}}}, **_FAILURES},
     response_class=StreamingResponse,
 )
-async def chat_stream(body: ChatIn, identity: PathIdentity, request: Request) -> StreamingResponse:
+async def chat_stream(
+    body: ChatIn, identity: PathIdentity, request: Request, key: TurnKey
+) -> StreamingResponse:
     """The same turn as Server-Sent Events: `start`, `tool_call`, `delta` (text),
-    then `done` with the final object, or `error`."""
+    then `done` with the final object, or `error`. With an `Idempotency-Key`, a repeat
+    of a finished turn streams `start` and its stored `done` (or `error`) only, with
+    `Idempotent-Replayed: true`; a repeat while it runs is a 409."""
     _check_rate(request, identity)
-    events = _flow(request).stream(identity, body.message, body.conversation_id)
+    events = _flow(request).stream(identity, body.message, body.conversation_id, key)
     # Input errors (unknown conversation, message too long) surface as plain HTTP
     # errors, before the stream starts.
     first = await anext(events)
@@ -138,8 +175,7 @@ async def chat_stream(body: ChatIn, identity: PathIdentity, request: Request) ->
         while (event := await queue.get()) is not None:
             yield _sse_of(event)
 
-    return StreamingResponse(
-        body_stream(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    if isinstance(first, TurnReplayed):
+        headers[REPLAYED_HEADER] = "true"
+    return StreamingResponse(body_stream(), media_type="text/event-stream", headers=headers)

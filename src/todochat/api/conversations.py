@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import PathUser, SessionDep
+from todochat.api.idempotency import IdempotencyDep
 from todochat.api.schemas import ERROR_RESPONSES, PageOut
 from todochat.models import Message, MessageRole
 from todochat.services import conversations, messages
@@ -80,15 +81,22 @@ async def list_conversations(
     )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=ConversationOut)
 async def create_conversation(
-    user: PathUser, session: SessionDep, body: ConversationIn | None = None
-) -> ConversationOut:
+    user: PathUser,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+    body: ConversationIn | None = None,
+) -> ConversationOut | Response:
     """Start a conversation (untitled ones are named by their first message)."""
+    if (replay := await idempotency.replay(session, user.id)) is not None:
+        return replay
     title = body.title if body is not None else None
-    return ConversationOut.model_validate(
+    out = ConversationOut.model_validate(
         await conversations.create_conversation(session, user.id, title=title)
     )
+    await idempotency.record(session, user.id, 201, out)
+    return out
 
 
 @router.get("/{id}")
@@ -149,11 +157,17 @@ async def list_messages(
     return MessagePage(items=[MessageOut.model_validate(m) for m in page])
 
 
-@router.post("/{id}/messages", status_code=201)
+@router.post("/{id}/messages", status_code=201, response_model=MessageOut)
 async def append_message(
-    conversation_id: ConversationId, body: MessageIn, user: PathUser, session: SessionDep
-) -> MessageOut:
+    conversation_id: ConversationId,
+    body: MessageIn,
+    user: PathUser,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> MessageOut | Response:
     """Add a message at the end of the conversation."""
+    if (replay := await idempotency.replay(session, user.id)) is not None:
+        return replay
     message = await messages.append_message(
         session,
         user.id,
@@ -162,7 +176,9 @@ async def append_message(
         content=body.content,
         tool_calls=body.tool_calls,
     )
-    return MessageOut.model_validate(message)
+    out = MessageOut.model_validate(message)
+    await idempotency.record(session, user.id, 201, out)
+    return out
 
 
 def _etag_of(conversation_id: uuid.UUID, page: list[Message]) -> str:

@@ -74,8 +74,10 @@ async def _todochat_error(_request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, AuthenticationError):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, RateLimitedError):
-        headers["Retry-After"] = str(exc.retry_after)
+    # Rate limits, and conflicts that pass (a request still running): when to retry.
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):
+        headers["Retry-After"] = str(retry_after)
     return error_response(status, exc.code, exc.message, exc.details, headers)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Path, Query, Response
 from pydantic import AliasChoices, BaseModel, Field
 
 from todochat.api.deps import PathUser, SessionDep
+from todochat.api.idempotency import IdempotencyDep
 from todochat.api.schemas import ERROR_RESPONSES, PageOut
 from todochat.models import Task, TaskPriority, TaskStatus, User
 from todochat.services import tasks
@@ -140,9 +141,14 @@ async def list_tasks(
     return PageOut(items=[TaskOut.of(t, user) for t in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("", status_code=201)
-async def create_task(body: TaskIn, user: PathUser, session: SessionDep) -> TaskOut:
-    """Add a task; it gets your next number."""
+@router.post("", status_code=201, response_model=TaskOut)
+async def create_task(
+    body: TaskIn, user: PathUser, session: SessionDep, idempotency: IdempotencyDep
+) -> TaskOut | Response:
+    """Add a task; it gets your next number. Send an `Idempotency-Key` to make a retry
+    safe."""
+    if (replay := await idempotency.replay(session, user.id)) is not None:
+        return replay
     task = await tasks.create_task(
         session,
         user.id,
@@ -151,7 +157,9 @@ async def create_task(body: TaskIn, user: PathUser, session: SessionDep) -> Task
         priority=body.priority,
         due_at=_due(body.due_at, user),
     )
-    return TaskOut.of(task, user)
+    out = TaskOut.of(task, user)
+    await idempotency.record(session, user.id, 201, out)
+    return out
 
 
 @router.get("/{id}")

@@ -23,7 +23,8 @@ class BearerTokenVerifier(TokenVerifier):
     """Accepts exactly the tokens the REST API accepts; the token's user acts.
 
     The server's own tokens are checked by signature alone: each tool call loads its
-    user in its own transaction (and refuses a user who no longer exists). A first-seen
+    user in its own transaction (and refuses a user who no longer exists, or a token
+    older than the user's last sign-out: its version travels in `claims`). A first-seen
     external identity is provisioned here, as the REST API does.
     """
 
@@ -43,13 +44,25 @@ class BearerTokenVerifier(TokenVerifier):
             # Not a bad token: the request is answered 503 rather than 401.
             note_database_unavailable(exc)
             return None
-        return AccessToken(token=token, client_id=CLIENT_ID, scopes=[], subject=identity.subject)
+        # An own token's version goes with it, so that each tool call can compare it
+        # with the user row it loads anyway (a signed-out token is refused there).
+        claims = {"ver": identity.version} if identity.version is not None else None
+        return AccessToken(
+            token=token, client_id=CLIENT_ID, scopes=[], subject=identity.subject, claims=claims
+        )
 
 
 def token_user(_ctx: Context) -> str | None:
     """Over HTTP: the user of the request's verified bearer token."""
     token = get_access_token()
     return token.subject if token is not None else None
+
+
+def token_version(_ctx: Context) -> int | None:
+    """Over HTTP: the `ver` of the request's own token; None for external tokens."""
+    token = get_access_token()
+    version = (token.claims or {}).get("ver") if token is not None else None
+    return version if isinstance(version, int) else None
 
 
 def in_process_user(ctx: Context) -> str | None:

@@ -10,7 +10,7 @@ from starlette.types import ASGIApp
 from todochat import __version__
 from todochat.config import Settings
 from todochat.db import Database
-from todochat.mcp.auth import BearerTokenVerifier, token_user
+from todochat.mcp.auth import BearerTokenVerifier, token_user, token_version
 from todochat.mcp.outage import DatabaseOutageGuard
 from todochat.mcp.tools import ActingUser, register_task_tools
 from todochat.security.tokens import TokenService
@@ -46,7 +46,7 @@ def build_http_mcp_server(
         ),
         log_level="WARNING",
     )
-    register_task_tools(server, database, token_user)
+    register_task_tools(server, database, token_user, token_version)
     return server
 
 

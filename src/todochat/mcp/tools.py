@@ -17,12 +17,14 @@ from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import TodochatError
 from todochat.mcp.outage import note_database_unavailable
 from todochat.models import User
-from todochat.services import users
+from todochat.services import auth, users
 from todochat.tools import ListStatus, Priority, TaskChange, TaskItem
 
 ResultT = TypeVar("ResultT")
 # Who the current call acts for: read from the call's authenticated context.
 ActingUser = Callable[[Context], str | None]
+# The version of the call's own token (None when there is no token to revoke).
+TokenVersion = Callable[[Context], int | None]
 
 TaskNumber = Annotated[
     int, Field(ge=1, le=2**31 - 1, description="The task's number, as shown by list_tasks.")
@@ -46,9 +48,19 @@ DueDate = Annotated[
 ]
 
 
-def register_task_tools(server: MCPServer, database: Database, acting_user: ActingUser) -> None:
+def _no_token(_ctx: Context) -> int | None:
+    return None
+
+
+def register_task_tools(
+    server: MCPServer,
+    database: Database,
+    acting_user: ActingUser,
+    token_version: TokenVersion = _no_token,
+) -> None:
     """Add the five tools to `server`; each call is one unit of work on `database`,
-    acting for the user `acting_user` finds in the call's context."""
+    acting for the user `acting_user` finds in the call's context (and refused if
+    `token_version` finds a token revoked since)."""
 
     async def run(
         ctx: Context,
@@ -63,7 +75,7 @@ def register_task_tools(server: MCPServer, database: Database, acting_user: Acti
             raise ToolError("user_id does not match the authenticated user: refused")
         try:
             async with database.session() as session:
-                user = await _acting(session, user_id)
+                user = await _acting(session, user_id, token_version(ctx))
                 return await tool(session, user, **arguments)
         except TodochatError as exc:
             raise ToolError(exc.message) from exc
@@ -155,8 +167,13 @@ def register_task_tools(server: MCPServer, database: Database, acting_user: Acti
         )
 
 
-async def _acting(session: AsyncSession, user_id: str) -> User:
+async def _acting(session: AsyncSession, user_id: str, version: int | None) -> User:
     try:
-        return await users.get_user(session, user_id)
+        user = await users.get_user(session, user_id)
     except TodochatError as exc:
         raise ToolError("not authenticated: the account no longer exists") from exc
+    try:
+        auth.check_token_version(user, version)
+    except TodochatError as exc:
+        raise ToolError(f"not authenticated: {exc.message}") from exc
+    return user

@@ -2,12 +2,14 @@
 
 from todochat.models.base import metadata, utcnow
 from todochat.models.conversation import Conversation
+from todochat.models.idempotency import IdempotencyKey
 from todochat.models.message import Message, MessageRole
 from todochat.models.task import Task, TaskPriority, TaskStatus
 from todochat.models.user import User
 
 __all__ = [
     "Conversation",
+    "IdempotencyKey",
     "Message",
     "MessageRole",
     "Task",

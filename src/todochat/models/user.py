@@ -28,3 +28,6 @@ class User(Timestamped, table=True):
         default="UTC", max_length=TIMEZONE_MAX_LENGTH, sa_column_kwargs={"server_default": "UTC"}
     )
     task_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Bumped by sign-out and password change: own tokens carry the version they were
+    # issued at (`ver`), and an older one is refused.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

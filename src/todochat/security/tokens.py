@@ -40,6 +40,10 @@ class TokenIdentity:
     external: bool
     email: str | None = None
     name: str | None = None
+    # Own tokens: the user's token_version when the token was issued (`ver`; 0 for a
+    # token issued before versions existed). Checked against the user row on every
+    # request. None for external tokens, which this server cannot revoke.
+    version: int | None = None
 
 
 def resolve_jwt_secret(configured: SecretStr | None, sqlite_file: str | None) -> str:
@@ -104,8 +108,9 @@ class TokenService:
     def external_enabled(self) -> bool:
         return self._jwks_client is not None or self.settings.auth_shared_secret is not None
 
-    def issue(self, user_id: str) -> tuple[str, int]:
-        """A signed access token for the user, and its lifetime in seconds."""
+    def issue(self, user_id: str, version: int = 0) -> tuple[str, int]:
+        """A signed access token for the user, carrying their current token version
+        (`ver`), and its lifetime in seconds."""
         lifetime = self.settings.access_token_minutes * 60
         now = datetime.now(UTC)
         claims = {
@@ -115,6 +120,7 @@ class TokenService:
             "exp": now + timedelta(seconds=lifetime),
             "iss": self.settings.jwt_issuer,
             "aud": self.settings.jwt_audience,
+            "ver": version,
         }
         return jwt.encode(claims, self._secret, algorithm=LOCAL_ALGORITHM), lifetime
 
@@ -132,7 +138,7 @@ class TokenService:
         issuer = unverified["payload"].get("iss")
         if issuer == self.settings.jwt_issuer:
             claims = self._decode(token, self._secret, [LOCAL_ALGORITHM], self.settings)
-            return TokenIdentity(subject=str(claims["sub"]), external=False)
+            return _own_identity(claims)
         if self.external_enabled and issuer == self.settings.auth_issuer:
             claims = await self._verify_external(token, algorithm)
             email = claims.get("email")
@@ -159,7 +165,7 @@ class TokenService:
             claims = self._decode(token, self._secret, [LOCAL_ALGORITHM], self.settings)
         except InvalidTokenError:
             return None
-        identity = TokenIdentity(subject=str(claims["sub"]), external=False)
+        identity = _own_identity(claims)
         if len(self._verified) >= VERIFIED_CACHE_SIZE:
             del self._verified[next(iter(self._verified))]  # the oldest entry
         self._verified[token] = (identity, float(claims["exp"]))
@@ -215,3 +221,10 @@ class TokenService:
         if not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise InvalidTokenError("token has no subject")
         return claims
+
+
+def _own_identity(claims: dict[str, Any]) -> TokenIdentity:
+    version = claims.get("ver", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise InvalidTokenError("token version is invalid")
+    return TokenIdentity(subject=str(claims["sub"]), external=False, version=version)

@@ -6,7 +6,12 @@ import asyncio
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todochat.errors import AuthenticationError, InvalidInputError, NotFoundError
+from todochat.errors import (
+    AuthenticationError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
 from todochat.models import User
 from todochat.security.passwords import hash_password, verify_password
 from todochat.security.tokens import TokenIdentity
@@ -60,14 +65,49 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
     return user
 
 
+def check_token_version(user: User, version: int | None) -> None:
+    """AuthenticationError if an own token was issued before the user's last sign-out
+    or password change (its `ver` is older than the user's token_version)."""
+    if version is not None and version < user.token_version:
+        raise AuthenticationError("the token has been revoked: sign in again")
+
+
+async def revoke_tokens(session: AsyncSession, user_id: str) -> User:
+    """Sign out everywhere: every own token issued so far stops working (the user's
+    token_version moves on). External providers' tokens are not affected."""
+    return await users.bump_token_version(session, user_id)
+
+
+async def change_password(
+    session: AsyncSession,
+    user: User,
+    *,
+    current_password: str,
+    new_password: str,
+    password_min_length: int = PASSWORD_MIN_LENGTH,
+) -> User:
+    """Set a new password once the current one is proven, and revoke every token
+    issued so far. ForbiddenError (403, not 401: the token itself is fine) for a wrong
+    current password, or an account without one (external identities)."""
+    if user.password_hash is None or len(current_password) > PASSWORD_MAX_LENGTH:
+        raise ForbiddenError("the current password is incorrect")
+    if not await asyncio.to_thread(verify_password, user.password_hash, current_password):
+        raise ForbiddenError("the current password is incorrect")
+    check_password_strength(new_password, password_min_length)
+    password_hash = await asyncio.to_thread(hash_password, new_password)
+    return await users.set_password(session, user.id, password_hash)
+
+
 async def user_for_identity(session: AsyncSession, identity: TokenIdentity) -> User:
     """The user a verified token speaks for; external identities are provisioned on
     first sight. AuthenticationError for a deleted user."""
     if not identity.external:
         try:
-            return await users.get_user(session, identity.subject)
+            user = await users.get_user(session, identity.subject)
         except NotFoundError as exc:
             raise AuthenticationError("the token's user no longer exists") from exc
+        check_token_version(user, identity.version)
+        return user
     try:
         user = await users.provision_external_user(
             session, identity.subject, email=identity.email, name=identity.name or ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import update
@@ -151,3 +152,32 @@ async def update_profile(
     if user is None:
         raise NotFoundError("user not found")
     return user
+
+
+async def _update_returning(session: AsyncSession, user_id: str, values: dict[str, Any]) -> User:
+    statement = (
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(values)
+        .returning(User)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    user: User | None = (await session.exec(statement)).scalar_one_or_none()
+    if user is None:
+        raise NotFoundError("user not found")
+    return user
+
+
+async def bump_token_version(session: AsyncSession, user_id: str) -> User:
+    """Move the user's token version on (in one statement, so that two sign-outs at
+    once both count): every token issued before stops working."""
+    return await _update_returning(session, user_id, {"token_version": col(User.token_version) + 1})
+
+
+async def set_password(session: AsyncSession, user_id: str, password_hash: str) -> User:
+    """Store a new password hash and revoke every token issued with the old one."""
+    return await _update_returning(
+        session,
+        user_id,
+        {"password_hash": password_hash, "token_version": col(User.token_version) + 1},
+    )
