@@ -50,7 +50,7 @@ def serve(
     """Serve the API, chat, MCP endpoint and web page (migrating the database first)."""
     import uvicorn
 
-    from todochat.logs import configure_logging
+    from todochat.logs import configure_logging, logging_config
     from todochat.runtime import jwt_secret
     from todochat.security.tokens import SecretConfigurationError
 
@@ -67,8 +67,10 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
+        # todochat's middleware writes the access log (one line, no query strings).
         access_log=False,
-        log_config=None,
+        # Applied again by uvicorn in each worker process it spawns.
+        log_config=logging_config(settings.log_level),
         proxy_headers=True,
     )
 
