@@ -124,10 +124,13 @@ def _unique_statement_name() -> str:
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    """An async engine configured for the database the settings point at."""
+    """An async engine configured for the database the settings point at.
+
+    Its errors never show the bound parameters (`hide_parameters`): they hold message
+    text, task titles and password hashes, and database errors end up in the logs."""
     target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
     if target.is_sqlite:
-        engine = create_async_engine(target.url)
+        engine = create_async_engine(target.url, hide_parameters=True)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
     engine = create_async_engine(
@@ -138,6 +141,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=settings.db_pool_ping_after_idle_seconds == 0,
         pool_recycle=settings.db_pool_recycle,
+        hide_parameters=True,
     )
     if settings.db_pool_ping_after_idle_seconds > 0:
         _ping_after_idle(engine, settings.db_pool_ping_after_idle_seconds)
