@@ -53,6 +53,7 @@ def serve(
     from todochat.logs import configure_logging, logging_config
     from todochat.runtime import jwt_secret
     from todochat.security.tokens import SecretConfigurationError
+    from todochat.serving import uvicorn_options
 
     settings = Settings()
     configure_logging(settings.log_level)
@@ -72,6 +73,7 @@ def serve(
         # Applied again by uvicorn in each worker process it spawns.
         log_config=logging_config(settings.log_level),
         proxy_headers=True,
+        **uvicorn_options(settings),
     )
 
 

@@ -30,6 +30,7 @@ from todochat.mcp.stdio import serve_stdio
 from todochat.ratelimit import LoginLimits, SlidingWindowLimiter
 from todochat.security.tokens import TokenService, resolve_jwt_secret
 from todochat.services import users
+from todochat.serving import configure_request_timeout
 
 logger = logging.getLogger("todochat")
 
@@ -145,4 +146,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # Before the MCP server is built: its SDK configures logging on an empty root logger.
     ensure_logging(settings.log_level)
+    # For the protocol `todochat serve` runs uvicorn with, in this (worker) process.
+    configure_request_timeout(settings.request_timeout_seconds)
     return Runtime(settings).app()
