@@ -72,7 +72,6 @@ def serve(
         access_log=False,
         # Applied again by uvicorn in each worker process it spawns.
         log_config=logging_config(settings.log_level),
-        proxy_headers=True,
         **uvicorn_options(settings),
     )
 

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     max_concurrent_connections: int = Field(default=1000, ge=1)
     graceful_shutdown_seconds: int = Field(default=30, ge=1)
     max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, or "*"). Unset: none, the peer address is the client's
+    # (otherwise any local process could pick its address and escape per-address limits).
+    forwarded_allow_ips: str | None = None
     log_level: str = "INFO"
 
     # Tokens this server issues (HS256). Unset on SQLite: a random secret is kept in

@@ -96,4 +96,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # Size of request line plus headers, for the h11 protocol (httptools, which
         # `todochat serve` uses, caps headers at 80 KiB on its own).
         "h11_max_incomplete_event_size": settings.max_header_bytes,
+        # Forwarded client addresses only from the proxies named (none by default).
+        "proxy_headers": settings.forwarded_allow_ips is not None,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
     }
