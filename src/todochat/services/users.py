@@ -99,7 +99,8 @@ async def provision_external_user(
 ) -> User:
     """The user for an external identity (the token's `sub`), created on first sight.
 
-    The email claim is kept when present and not already used by another account.
+    The email is kept when given and not already used by another account; callers pass
+    only an email the identity provider has verified.
     """
     if not user_id or len(user_id) > USER_ID_MAX_LENGTH:
         raise InvalidInputError(
