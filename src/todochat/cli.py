@@ -50,9 +50,10 @@ def serve(
     """Serve the API, chat, MCP endpoint and web page (migrating the database first)."""
     import uvicorn
 
-    from todochat.logs import configure_logging
+    from todochat.logs import configure_logging, logging_config
     from todochat.runtime import jwt_secret
     from todochat.security.tokens import SecretConfigurationError
+    from todochat.serving import uvicorn_options
 
     settings = Settings()
     configure_logging(settings.log_level)
@@ -67,9 +68,11 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
+        # todochat's middleware writes the access log (one line, no query strings).
         access_log=False,
-        log_config=None,
-        proxy_headers=True,
+        # Applied again by uvicorn in each worker process it spawns.
+        log_config=logging_config(settings.log_level),
+        **uvicorn_options(settings),
     )
 
 

@@ -66,6 +66,19 @@ class Settings(BaseSettings):
     mcp_allowed_hosts: list[str] = Field(default_factory=list)
     mcp_allowed_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Server limits (per worker; see todochat.serving). A client has this long to send a
+    # whole request once its connection opens or the request starts (slow senders are
+    # cut off); an idle connection is closed after the keep-alive timeout; beyond
+    # max_concurrent_connections open connections or running requests, requests get 503.
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+    keep_alive_timeout_seconds: int = Field(default=5, ge=1)
+    max_concurrent_connections: int = Field(default=1000, ge=1)
+    graceful_shutdown_seconds: int = Field(default=30, ge=1)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, or "*"). Unset: none, the peer address is the client's
+    # (otherwise any local process could pick its address and escape per-address limits).
+    forwarded_allow_ips: str | None = None
     log_level: str = "INFO"
 
     # Tokens this server issues (HS256). Unset on SQLite: a random secret is kept in

@@ -7,6 +7,7 @@ plain PostgreSQL and serverless PostgreSQL behind a transaction pooler each need
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import uuid
@@ -140,16 +141,21 @@ def _unique_statement_name() -> str:
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    """An async engine configured for the database the settings point at."""
+    """An async engine configured for the database the settings point at.
+
+    Its errors never show the bound parameters (`hide_parameters`): they hold message
+    text, task titles and password hashes, and database errors end up in the logs."""
     target = normalize_database_url(settings.database_url, settings.db_transaction_pooler)
     if target.is_sqlite:
-        engine = create_async_engine(target.url)
+        engine = create_async_engine(target.url, hide_parameters=True)
         if isinstance(engine.pool, QueuePool):
             # A file database has a queue pool, whose checkout wait is bounded like
             # PostgreSQL's (lock waits are bounded by busy_timeout). An in-memory one
             # has one static connection, no wait, and no such argument.
-            engine = create_async_engine(target.url, pool_timeout=settings.db_pool_timeout)
-        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+            engine = create_async_engine(
+                target.url, hide_parameters=True, pool_timeout=settings.db_pool_timeout
+            )
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, target.sqlite_file or "")
         return engine
     engine = create_async_engine(
         target.url,
@@ -159,6 +165,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=settings.db_pool_ping_after_idle_seconds == 0,
         pool_recycle=settings.db_pool_recycle,
+        hide_parameters=True,
     )
     if settings.db_pool_ping_after_idle_seconds > 0:
         _ping_after_idle(engine, settings.db_pool_ping_after_idle_seconds)
@@ -253,13 +260,34 @@ def _switch_to_wal(cursor: Any, busy_timeout_ms: int) -> None:
             time.sleep(0.02)
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
-    """Foreign keys on, WAL, and write transactions that wait instead of failing.
+def _create_private_file(path: str) -> None:
+    """Create `path` readable and writable by its owner only (0600), unless it exists.
+
+    SQLite would create the database with the umask's mode (typically 0644: readable
+    by every local user), and it gives the -wal and -shm files it creates beside it
+    the database file's own mode. An empty file is a valid, empty database."""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing database keeps the mode its operator gave it
+    except OSError:
+        pass  # a missing directory: let SQLite report it when it connects
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int, path: str) -> None:
+    """Foreign keys on, WAL, write transactions that wait instead of failing, and a
+    database file created private to its owner.
 
     The driver's own implicit BEGIN is turned off so that every transaction starts
     with BEGIN IMMEDIATE: SQLite then takes the write lock up front and waits for it
     (busy_timeout), instead of failing when a reader later tries to become a writer.
     """
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def before_connect(*_args: Any) -> None:
+        _create_private_file(path)
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -23,12 +23,14 @@ from todochat.agent.toolbox import McpConnection
 from todochat.api.app import build_app
 from todochat.config import Settings
 from todochat.db import Database, normalize_database_url
+from todochat.logs import ensure_logging
 from todochat.mcp.auth import in_process_user
 from todochat.mcp.server import build_http_mcp_server, build_mcp_server
 from todochat.mcp.stdio import serve_stdio
 from todochat.ratelimit import LoginLimits, SlidingWindowLimiter
 from todochat.security.tokens import TokenService, resolve_jwt_secret
 from todochat.services import users
+from todochat.serving import configure_request_timeout
 
 logger = logging.getLogger("todochat")
 
@@ -141,4 +143,9 @@ def jwt_secret(settings: Settings) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready-to-serve app. Without settings, they are read from the environment.
     Fails fast on a configuration that cannot work."""
-    return Runtime(settings or Settings()).app()
+    settings = settings or Settings()
+    # Before the MCP server is built: its SDK configures logging on an empty root logger.
+    ensure_logging(settings.log_level)
+    # For the protocol `todochat serve` runs uvicorn with, in this (worker) process.
+    configure_request_timeout(settings.request_timeout_seconds)
+    return Runtime(settings).app()

@@ -247,7 +247,13 @@ async def external_client(
 
 
 def external_claims(sub: str = "idp|user-42", **changes: Any) -> dict[str, Any]:
-    values = claims(sub=sub, iss=EXTERNAL_ISSUER, aud=EXTERNAL_AUDIENCE, email="Grace@Example.com")
+    values = claims(
+        sub=sub,
+        iss=EXTERNAL_ISSUER,
+        aud=EXTERNAL_AUDIENCE,
+        email="Grace@Example.com",
+        email_verified=True,
+    )
     values.update(changes)
     return values
 

@@ -13,7 +13,11 @@ from starlette.routing import Route
 from todochat import __version__
 from todochat.api import auth, chat, conversations, health, pages, tasks
 from todochat.api.errors import install_error_handlers
-from todochat.api.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
+from todochat.api.middleware import (
+    BodySizeLimitMiddleware,
+    RequestLogMiddleware,
+    SecurityHeadersMiddleware,
+)
 from todochat.mcp.server import mcp_http_app
 
 if TYPE_CHECKING:
@@ -56,5 +60,6 @@ def build_app(runtime: Runtime) -> FastAPI:
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)
     return app

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from todochat import __version__
 from todochat.config import Settings
@@ -50,9 +52,46 @@ def build_http_mcp_server(
     return server
 
 
+# JSON-RPC's "invalid request", as the SDK answers other refused requests.
+_INVALID_REQUEST = -32600
+
+
+class PostOnly:
+    """Answers every method but POST with 405 and `Allow: POST`.
+
+    A stateless Streamable HTTP server has no session to stream to: the SDK would
+    still hold a `GET /mcp` event stream open (nothing ever arrives on it, and each
+    one costs a connection and a task until the client leaves), and `DELETE` has no
+    session to end."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] == "POST":
+            await self.app(scope, receive, send)
+            return
+        message = "Method Not Allowed: this server is stateless; send requests with POST"
+        body = json.dumps(
+            {"jsonrpc": "2.0", "id": None, "error": {"code": _INVALID_REQUEST, "message": message}}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 405,
+                "headers": [
+                    (b"allow", b"POST"),
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
 def mcp_http_app(server: MCPServer, settings: Settings) -> ASGIApp:
-    """The Streamable HTTP app answering at exactly `/mcp` (stateless, JSON replies);
-    503 with Retry-After when the database does not answer."""
+    """The Streamable HTTP app answering at exactly `/mcp` (stateless, JSON replies;
+    POST only); 503 with Retry-After when the database does not answer."""
     allowed_hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*", *settings.mcp_allowed_hosts]
     allowed_origins = [
         "http://127.0.0.1:*",
@@ -71,4 +110,4 @@ def mcp_http_app(server: MCPServer, settings: Settings) -> ASGIApp:
         ),
         max_request_body_size=settings.max_body_bytes,
     )
-    return DatabaseOutageGuard(app)
+    return PostOnly(DatabaseOutageGuard(app))

@@ -39,6 +39,9 @@ class TokenIdentity:
     subject: str
     external: bool
     email: str | None = None
+    # The provider vouches that the email belongs to this subject: only a boolean
+    # `email_verified: true` claim counts (false, absent or "true" as text do not).
+    email_verified: bool = False
     name: str | None = None
     # Own tokens: the user's token_version when the token was issued (`ver`; 0 for a
     # token issued before versions existed). Checked against the user row on every
@@ -147,6 +150,7 @@ class TokenService:
                 subject=str(claims["sub"]),
                 external=True,
                 email=email if isinstance(email, str) else None,
+                email_verified=claims.get("email_verified") is True,
                 name=name if isinstance(name, str) else None,
             )
         raise InvalidTokenError("token issuer is not trusted")

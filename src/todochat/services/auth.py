@@ -109,8 +109,13 @@ async def user_for_identity(session: AsyncSession, identity: TokenIdentity) -> U
         check_token_version(user, identity.version)
         return user
     try:
+        # An email the provider has not verified is not attached: anyone can claim one
+        # at most providers, and it would block (or later match) its real owner.
         user = await users.provision_external_user(
-            session, identity.subject, email=identity.email, name=identity.name or ""
+            session,
+            identity.subject,
+            email=identity.email if identity.email_verified else None,
+            name=identity.name or "",
         )
     except InvalidInputError as exc:  # a `sub` no account id can hold
         raise AuthenticationError(f"token subject is not usable: {exc.message}") from exc

@@ -15,14 +15,22 @@ PAGE_MAX_LIMIT = 200
 
 
 def check_text(value: str, field: str) -> str:
-    """`value`, unless it holds a NUL character (PostgreSQL cannot store one)."""
+    """`value`, unless it holds a NUL character (PostgreSQL cannot store one) or is not
+    encodable as UTF-8 (a lone surrogate such as "\\ud800", which JSON can carry but
+    PostgreSQL refuses in text and jsonb, and SQLite would store mangled)."""
     if "\x00" in value:
         raise InvalidInputError(f"{field} must not contain NUL characters", field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(
+            f"{field} must be valid UTF-8 text (it holds a lone surrogate)", field
+        ) from exc
     return value
 
 
 def check_json_text(value: Any, field: str) -> Any:
-    """`value`, unless a string anywhere inside it (keys included) holds a NUL character."""
+    """`value`, unless a string anywhere inside it (keys included) fails `check_text`."""
     pending = [value]
     while pending:
         item = pending.pop()
@@ -66,9 +74,10 @@ def check_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
         encoded = json.dumps(metadata, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError("metadata must be JSON-serialisable", "metadata") from exc
+    # Before measuring: a string that is not UTF-8 cannot be encoded to be measured.
+    check_json_text(metadata, "metadata")
     if len(encoded.encode()) > limit:
         raise InvalidInputError(f"metadata must be at most {limit} bytes as JSON", "metadata")
-    check_json_text(metadata, "metadata")
     return metadata
 
 

@@ -32,7 +32,7 @@ def normalize_email(email: str) -> str:
     cleaned = email_key(email)
     if len(cleaned) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.match(cleaned):
         raise InvalidInputError("email is not a valid address", "email")
-    return cleaned
+    return check_text(cleaned, "email")
 
 
 def validate_timezone(name: str) -> str:
@@ -86,8 +86,11 @@ async def get_user(session: AsyncSession, user_id: str) -> User:
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The user with this email (any case), or None."""
     cleaned = email_key(email)
-    if "\x00" in cleaned:
-        return None  # no stored email can hold one (and PostgreSQL refuses to compare it)
+    try:
+        check_text(cleaned, "email")
+    except InvalidInputError:
+        # No stored email holds a NUL or a lone surrogate (and PostgreSQL refuses both).
+        return None
     result = await session.exec(select(User).where(col(User.email) == cleaned))
     return result.first()
 
@@ -97,12 +100,14 @@ async def provision_external_user(
 ) -> User:
     """The user for an external identity (the token's `sub`), created on first sight.
 
-    The email claim is kept when present and not already used by another account.
+    The email is kept when given and not already used by another account; callers pass
+    only an email the identity provider has verified.
     """
     if not user_id or len(user_id) > USER_ID_MAX_LENGTH:
         raise InvalidInputError(
             f"external user id must be 1 to {USER_ID_MAX_LENGTH} characters", "sub"
         )
+    check_text(user_id, "sub")
     existing = await session.get(User, user_id)
     if existing is not None:
         return existing
@@ -115,7 +120,9 @@ async def provision_external_user(
         if clean_email and await find_user_by_email(session, clean_email) is not None:
             clean_email = None
     # The provider's display name is kept as far as it fits, never refused.
-    display_name = " ".join(name.replace("\x00", "").split())[:NAME_MAX_LENGTH]
+    # NULs and lone surrogates are dropped: no database can store them.
+    printable = name.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+    display_name = " ".join(printable.split())[:NAME_MAX_LENGTH]
     user = User(id=user_id, email=clean_email, password_hash=None, name=display_name)
     try:
         # A savepoint: a collision undoes this insert only, not the request's work.
