@@ -14,6 +14,9 @@ from tests.support import PASSWORD, Account
 
 from .support import assert_error
 
+# PostgreSQL refuses what SQLite stores: the rule must hold on both.
+pytestmark = pytest.mark.both_databases
+
 LONE = "\ud800"
 
 

@@ -14,6 +14,9 @@ from todochat.errors import InvalidInputError
 from todochat.models import MessageRole, User
 from todochat.services import conversations, messages, tasks, users
 
+# PostgreSQL refuses what SQLite stores: the rule must hold on both.
+pytestmark = pytest.mark.both_databases
+
 LONE = "\ud800"
 
 

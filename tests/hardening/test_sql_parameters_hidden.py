@@ -13,6 +13,9 @@ from todochat.db import Database
 from todochat.models import User
 from todochat.services.persistence import insert_row
 
+# PostgreSQL refuses what SQLite stores: the rule must hold on both.
+pytestmark = pytest.mark.both_databases
+
 SECRET = "hunter2-SECRET-HASH-5f0c"
 
 
