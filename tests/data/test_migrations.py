@@ -19,10 +19,11 @@ from todochat import migrate
 from todochat.config import Settings
 from todochat.db import create_engine
 
-TABLES = {"users", "tasks", "conversations", "messages"}
+TABLES = {"users", "tasks", "conversations", "messages", "rate_limit_buckets"}
 INDEXES = {
     "tasks": {"ix_tasks_user_id_status", "ix_tasks_user_id_due_at", "ix_tasks_user_id_priority"},
     "conversations": {"ix_conversations_user_id_updated_at"},
+    "rate_limit_buckets": {"ix_rate_limit_buckets_resets_at"},
 }
 CONSTRAINTS = {
     "uq_tasks_user_id_number",

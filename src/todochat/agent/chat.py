@@ -17,6 +17,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -92,6 +93,8 @@ def _history_entry(message: Message) -> HistoryEntry:
 class _TurnInput:
     user: User
     conversation_id: uuid.UUID
+    # Proves this turn holds the conversation (see conversations.take_turn).
+    turn_token: str
     message: str
     history: list[HistoryEntry]
 
@@ -116,12 +119,14 @@ class ChatFlow:
         *,
         history_max_messages: int,
         history_max_chars: int,
+        turn_lock_seconds: float = 180.0,
     ) -> None:
         self.database = database
         self.agent = agent
         self.tool_connection = tool_connection
         self.history_max_messages = history_max_messages
         self.history_max_chars = history_max_chars
+        self.turn_lock_seconds = turn_lock_seconds
 
     async def stream(
         self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None = None
@@ -151,14 +156,18 @@ class ChatFlow:
     async def _begin(
         self, identity: TokenIdentity, message: str, conversation_id: uuid.UUID | None
     ) -> _TurnInput:
-        """The first transaction: who speaks, the conversation, its history, and the
-        user message stored."""
+        """The first transaction: who speaks, the conversation held for this turn,
+        its history, and the user message stored. BusyError while another turn of the
+        conversation runs: nothing is stored then."""
+        token = str(uuid.uuid4())
         async with self.database.session() as session:
             user = await auth.user_for_identity(session, identity)
             history: list[Message] = []
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
+                await self._take_turn(session, user.id, conversation_id, token)
             else:  # NotFoundError for another user's conversation, as for a missing one
+                await self._take_turn(session, user.id, conversation_id, token)
                 history = await messages.recent_history(
                     session,
                     user.id,
@@ -169,7 +178,21 @@ class ChatFlow:
             await messages.append_message(
                 session, user.id, conversation_id, role=MessageRole.USER, content=message
             )
-        return _TurnInput(user, conversation_id, message, [_history_entry(m) for m in history])
+        return _TurnInput(
+            user, conversation_id, token, message, [_history_entry(m) for m in history]
+        )
+
+    async def _take_turn(
+        self, session: AsyncSession, user_id: str, conversation_id: uuid.UUID, token: str
+    ) -> None:
+        await conversations.take_turn(
+            session,
+            user_id,
+            conversation_id,
+            token,
+            now=datetime.now(UTC),
+            ttl=self.turn_lock_seconds,
+        )
 
     async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
         """Tool calls and the reply in one transaction; the events are handed out once
@@ -262,6 +285,9 @@ async def _store_assistant(
     calls: list[ToolCallRecord],
     metadata: dict[str, Any] | None,
 ) -> Message:
+    """The turn's last write: its reply (or failure) stored, and the conversation let
+    go in the same transaction, so that the next turn sees the reply."""
+    await conversations.release_turn(session, turn.user.id, turn.conversation_id, turn.turn_token)
     return await messages.append_message(
         session,
         turn.user.id,

@@ -63,20 +63,34 @@ def _token_for(request: Request, user: User) -> TokenOut:
 
 async def _login(request: Request, session: SessionDep, email: str, password: str) -> User:
     limits = runtime_of(request).login_limits
-    limits.check(users.email_key(email), _client_address(request))
-    return await auth.authenticate(session, email=email, password=password)
+    account, address = users.email_key(email), _client_address(request)
+    await limits.check(account, address)
+    user = await auth.authenticate(session, email=email, password=password)
+    await limits.succeeded(account, address)
+    return user
 
 
-@router.post("/register", status_code=201, responses={409: ERROR_RESPONSES[422]})
+@router.post(
+    "/register",
+    status_code=201,
+    responses={409: ERROR_RESPONSES[422], 429: ERROR_RESPONSES[422]},
+)
 async def register(body: RegisterIn, request: Request, session: SessionDep) -> TokenOut:
     """Create an account and return an access token for it."""
+    runtime = runtime_of(request)
+    await runtime.limiter.hit(
+        f"register:{_client_address(request)}",
+        runtime.settings.registrations_per_address,
+        runtime.settings.registration_window_seconds,
+        "too many sign-ups from this address, try again later",
+    )
     user = await auth.register(
         session,
         email=body.email,
         password=body.password,
         name=body.name,
         timezone=body.timezone,
-        password_min_length=runtime_of(request).settings.password_min_length,
+        password_min_length=runtime.settings.password_min_length,
     )
     return _token_for(request, user)
 

@@ -43,6 +43,7 @@ class ChatOut(BaseModel):
 
 
 _FAILURES: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorResponse, "description": "Another turn of this conversation is running"},
     429: {"model": ErrorResponse, "description": "Too many chat turns"},
     502: {"model": ErrorResponse, "description": "The model provider failed"},
     504: {"model": ErrorResponse, "description": "The model provider timed out"},
@@ -53,8 +54,14 @@ def _flow(request: Request) -> ChatFlow:
     return runtime_of(request).chat
 
 
-def _check_rate(request: Request, identity: TokenIdentity) -> None:
-    runtime_of(request).chat_limiter.hit(identity.subject, "too many messages, slow down a little")
+async def _check_rate(request: Request, identity: TokenIdentity) -> None:
+    runtime = runtime_of(request)
+    await runtime.limiter.hit(
+        f"chat:{identity.subject}",
+        runtime.settings.chat_requests_per_minute,
+        60,
+        "too many messages, slow down a little",
+    )
 
 
 def _failure_response(failed: TurnFailed) -> JSONResponse:
@@ -69,7 +76,7 @@ def _failure_response(failed: TurnFailed) -> JSONResponse:
 @router.post("", responses=_FAILURES, response_model=ChatOut, response_model_exclude_none=True)
 async def chat(body: ChatIn, identity: PathIdentity, request: Request) -> ChatOut | JSONResponse:
     """One chat turn: the agent reads the conversation, calls tools, answers."""
-    _check_rate(request, identity)
+    await _check_rate(request, identity)
     outcome = await _flow(request).run(identity, body.message, body.conversation_id)
     if isinstance(outcome, TurnFailed):
         return _failure_response(outcome)
@@ -106,7 +113,7 @@ _running_turns: set[asyncio.Task[None]] = set()
 async def chat_stream(body: ChatIn, identity: PathIdentity, request: Request) -> StreamingResponse:
     """The same turn as Server-Sent Events: `start`, `tool_call`, `delta` (text),
     then `done` with the final object, or `error`."""
-    _check_rate(request, identity)
+    await _check_rate(request, identity)
     events = _flow(request).stream(identity, body.message, body.conversation_id)
     # Input errors (unknown conversation, message too long) surface as plain HTTP
     # errors, before the stream starts.

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from todochat.db import DATABASE_UNAVAILABLE
 from todochat.errors import (
     AuthenticationError,
+    BusyError,
     ConflictError,
     ForbiddenError,
     InvalidInputError,
@@ -75,7 +76,7 @@ async def _todochat_error(_request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, AuthenticationError):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | BusyError):
         headers["Retry-After"] = str(exc.retry_after)
     return error_response(status, exc.code, exc.message, exc.details, headers)
 

@@ -3,6 +3,7 @@
 from todochat.models.base import metadata, utcnow
 from todochat.models.conversation import Conversation
 from todochat.models.message import Message, MessageRole
+from todochat.models.ratelimit import RateLimitBucket
 from todochat.models.task import Task, TaskPriority, TaskStatus
 from todochat.models.user import User
 
@@ -10,6 +11,7 @@ __all__ = [
     "Conversation",
     "Message",
     "MessageRole",
+    "RateLimitBucket",
     "Task",
     "TaskPriority",
     "TaskStatus",
