@@ -15,6 +15,8 @@ import math
 import time
 from collections.abc import Callable
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from todochat.db import Database
 from todochat.errors import RateLimitedError
 from todochat.services import ratelimits
@@ -106,6 +108,8 @@ class LoginLimits:
             self._key(account, address), self.policy, self._MESSAGE
         )
 
-    async def succeeded(self, account: str, address: str) -> None:
-        """The password was right: its failures from this address are forgotten."""
-        await self.limiter.clear(self._key(account, address))
+    async def succeeded(self, session: AsyncSession, account: str, address: str) -> None:
+        """The password was right: its failures from this address are forgotten, in
+        the request's own unit of work (on SQLite, a second one would wait for the
+        first's write lock)."""
+        await ratelimits.clear(session, self._key(account, address))

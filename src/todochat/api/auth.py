@@ -66,7 +66,7 @@ async def _login(request: Request, session: SessionDep, email: str, password: st
     account, address = users.email_key(email), _client_address(request)
     await limits.check(account, address)
     user = await auth.authenticate(session, email=email, password=password)
-    await limits.succeeded(account, address)
+    await limits.succeeded(session, account, address)
     return user
 
 

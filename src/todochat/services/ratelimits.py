@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, literal, select
+from sqlalchemy import ColumnElement, case, delete, literal
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.models import RateLimitBucket
@@ -49,7 +49,7 @@ async def count_hit(session: AsyncSession, key: str, window: float, now: float) 
             "resets_at": case((expired, now + window), else_=_table.c.resets_at),
         },
     ).returning(_table.c.hits, _table.c.resets_at)
-    row = (await session.execute(statement)).one()
+    row = (await session.exec(statement)).one()
     return Count(hits=row.hits, resets_at=row.resets_at)
 
 
@@ -104,16 +104,16 @@ async def take_login_attempt(
         },
         where=_table.c.blocked_until <= now,
     ).returning(_table.c.hits)
-    if (await session.execute(statement)).first() is not None:
+    if (await session.exec(statement)).first() is not None:
         return None
-    blocked = select(_table.c.blocked_until).where(_table.c.key == key)
-    blocked_until = (await session.execute(blocked)).scalar_one_or_none()
+    blocked = select(col(RateLimitBucket.blocked_until)).where(col(RateLimitBucket.key) == key)
+    blocked_until = (await session.exec(blocked)).first()
     return blocked_until if blocked_until is not None else now
 
 
 async def clear(session: AsyncSession, key: str) -> None:
     """Forget `key`'s counter (a right password wipes its failures)."""
-    await session.execute(delete(RateLimitBucket).where(col(RateLimitBucket.key) == key))
+    await session.exec(delete(RateLimitBucket).where(col(RateLimitBucket.key) == key))
 
 
 async def sweep(session: AsyncSession, now: float, limit: int = 1000) -> int:
@@ -124,7 +124,5 @@ async def sweep(session: AsyncSession, now: float, limit: int = 1000) -> int:
         .where(col(RateLimitBucket.resets_at) <= now, col(RateLimitBucket.blocked_until) <= now)
         .limit(limit)
     )
-    result = await session.execute(
-        delete(RateLimitBucket).where(col(RateLimitBucket.key).in_(stale))
-    )
+    result = await session.exec(delete(RateLimitBucket).where(col(RateLimitBucket.key).in_(stale)))
     return int(getattr(result, "rowcount", 0) or 0)
