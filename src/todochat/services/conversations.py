@@ -159,18 +159,23 @@ async def take_turn(
         .returning(col(Conversation.id))
         .execution_options(synchronize_session=False)
     )
-    if (await session.exec(statement)).first() is not None:
-        return
-    held_until = (
-        await session.exec(
-            select(col(Conversation.turn_expires_at)).where(
-                col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id
-            )
-        )
-    ).first()
-    if held_until is None:
-        # No row, or a row with no lock: the latter cannot happen after a failed take.
-        raise NotFoundError("conversation not found")
+    owned = select(col(Conversation.id), col(Conversation.turn_expires_at)).where(
+        col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id
+    )
+    # A refused take can see the other turn already over (it ended between the two
+    # statements): try again, a few times at most.
+    for _attempt in range(3):
+        if (await session.exec(statement)).first() is not None:
+            return
+        row = (await session.exec(owned)).first()
+        if row is None:
+            raise NotFoundError("conversation not found")
+        held_until = row[1]
+        if held_until is not None and held_until > now:
+            break
+    else:
+        held_until = now
+    assert held_until is not None
     retry_after = max(1, math.ceil((held_until - now).total_seconds()))
     raise BusyError(
         "another message of this conversation is being answered, try again shortly",
