@@ -56,7 +56,18 @@ class Runtime:
     @cached_property
     def mcp_server(self) -> MCPServer:
         """The tools for remote MCP clients, behind bearer tokens (served at /mcp)."""
-        return build_http_mcp_server(self.database, self.settings, self.tokens)
+        return build_http_mcp_server(
+            self.database, self.settings, self.tokens, before_call=self._count_mcp_call
+        )
+
+    async def _count_mcp_call(self, user_id: str) -> None:
+        """Tool calls per user per minute at /mcp, counted across processes."""
+        await self.limiter.hit(
+            f"mcp:{user_id}",
+            self.settings.mcp_tool_calls_per_minute,
+            60,
+            "too many tool calls, slow down a little",
+        )
 
     @cached_property
     def tool_connection(self) -> McpConnection:

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat import tools
 from todochat.db import DATABASE_UNAVAILABLE, Database
-from todochat.errors import TodochatError
+from todochat.errors import RateLimitedError, TodochatError
 from todochat.models import User
 from todochat.services import users
 from todochat.tools import ListStatus, Priority, TaskChange, TaskItem
@@ -22,6 +22,9 @@ from todochat.tools import ListStatus, Priority, TaskChange, TaskItem
 ResultT = TypeVar("ResultT")
 # Who the current call acts for: read from the call's authenticated context.
 ActingUser = Callable[[Context], str | None]
+# Run before each call with the acting user's id (the per-user rate limit at /mcp);
+# a TodochatError it raises becomes the call's tool error.
+BeforeCall = Callable[[str], Awaitable[None]]
 
 TaskNumber = Annotated[
     int, Field(ge=1, le=2**31 - 1, description="The task's number, as shown by list_tasks.")
@@ -45,9 +48,15 @@ DueDate = Annotated[
 ]
 
 
-def register_task_tools(server: MCPServer, database: Database, acting_user: ActingUser) -> None:
+def register_task_tools(
+    server: MCPServer,
+    database: Database,
+    acting_user: ActingUser,
+    before_call: BeforeCall | None = None,
+) -> None:
     """Add the five tools to `server`; each call is one unit of work on `database`,
-    acting for the user `acting_user` finds in the call's context."""
+    acting for the user `acting_user` finds in the call's context, after
+    `before_call` (if any) let it through."""
 
     async def run(
         ctx: Context,
@@ -61,9 +70,15 @@ def register_task_tools(server: MCPServer, database: Database, acting_user: Acti
         if claimed_user_id not in (None, "", "me", user_id):
             raise ToolError("user_id does not match the authenticated user: refused")
         try:
+            if before_call is not None:
+                await before_call(user_id)
             async with database.session() as session:
                 user = await _acting(session, user_id)
                 return await tool(session, user, **arguments)
+        except RateLimitedError as exc:
+            # A tool error (isError) rather than an HTTP 429: MCP clients hand tool
+            # errors to the model, which can wait and retry; many fail on a 429.
+            raise ToolError(f"{exc.message} (retry after {exc.retry_after} s)") from exc
         except TodochatError as exc:
             raise ToolError(exc.message) from exc
         except DATABASE_UNAVAILABLE as exc:
