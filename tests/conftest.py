@@ -117,7 +117,8 @@ async def _truncate_all(url: str) -> None:
     try:
         async with engine.begin() as connection:
             await connection.exec_driver_sql(
-                "TRUNCATE users, tasks, conversations, messages, rate_limit_buckets RESTART IDENTITY CASCADE"
+                "TRUNCATE users, tasks, conversations, messages, rate_limit_buckets"
+                " RESTART IDENTITY CASCADE"
             )
     finally:
         await engine.dispose()

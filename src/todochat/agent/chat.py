@@ -163,11 +163,12 @@ class ChatFlow:
         async with self.database.session() as session:
             user = await auth.user_for_identity(session, identity)
             history: list[Message] = []
+            is_new = conversation_id is None
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
-                await self._take_turn(session, user.id, conversation_id, token)
-            else:  # NotFoundError for another user's conversation, as for a missing one
-                await self._take_turn(session, user.id, conversation_id, token)
+            # NotFoundError for another user's conversation, as for a missing one.
+            await self._take_turn(session, user.id, conversation_id, token)
+            if not is_new:
                 history = await messages.recent_history(
                     session,
                     user.id,
