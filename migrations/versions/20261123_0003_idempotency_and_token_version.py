@@ -13,8 +13,7 @@ from alembic import op
 from todochat.models.base import UTCDateTime, utcnow
 
 revision: str = "0003"
-# follows 0002 once merged
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -99,10 +99,22 @@ class Settings(BaseSettings):
     auth_jwks_cache_seconds: int = Field(default=300, ge=1)
     auth_leeway_seconds: int = Field(default=30, ge=0)
 
-    # Rate limits (per process), as attempts per window.
+    # Rate limits, counted in the database: they hold across workers and machines.
+    # Sign-in: per (account, address), this many failures are free; after that each
+    # further attempt waits login_delay_seconds, doubling up to login_max_delay_seconds.
+    # Failures are forgotten login_window_seconds after the last attempt, or at once
+    # on the right password. Per address, at most login_attempts_per_address
+    # attempts of any kind per window.
     login_attempts_per_account: int = Field(default=10, ge=1)
     login_attempts_per_address: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    login_delay_seconds: float = Field(default=2.0, gt=0)
+    login_max_delay_seconds: float = Field(default=600.0, gt=0)
+    # Sign-ups per client address per window.
+    registrations_per_address: int = Field(default=50, ge=1)
+    registration_window_seconds: int = Field(default=3600, ge=1)
+    # Tool calls per user per minute at /mcp (remote MCP clients).
+    mcp_tool_calls_per_minute: int = Field(default=120, ge=1)
 
     # The agent. "auto": the LLM agent when a model endpoint or key is configured,
     # else the built-in one.
@@ -120,3 +132,6 @@ class Settings(BaseSettings):
 
     # Chat.
     chat_requests_per_minute: int = Field(default=30, ge=1)
+    # One turn at a time per conversation: a turn holds the conversation until its
+    # reply is stored, or at most this long (a crashed process) — longer than a turn.
+    chat_turn_lock_seconds: float = Field(default=180.0, gt=0)

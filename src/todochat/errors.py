@@ -39,6 +39,15 @@ class ConflictError(TodochatError):
     code = "conflict"
 
 
+class BusyError(ConflictError):
+    """Someone else holds the object for now (a chat turn in progress); try again in
+    `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class AuthenticationError(TodochatError):
     """No credentials, or credentials that prove nothing."""
 

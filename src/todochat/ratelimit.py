@@ -1,68 +1,115 @@
-"""A sliding-window rate limiter kept in process memory.
+"""Rate limits shared by every process on one database.
 
-Counters are ephemeral by nature: losing them on restart is harmless, and with
-several processes each one limits on its own (the effective limit is multiplied by
-the number of processes).
+Each check is one short unit of work of its own (`services.ratelimits`), committed
+before the limited work starts: a refused request rolls back its own transaction,
+and that must not undo the count. Windows are fixed (opened by a key's first hit),
+so at most `limit` events pass per window across all workers.
+
+Times come from this process's clock (epoch seconds): several machines on one
+database should keep their clocks in sync (NTP), as they must for tokens anyway.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from todochat.db import Database
 from todochat.errors import RateLimitedError
+from todochat.services import ratelimits
+from todochat.services.ratelimits import LoginPolicy
 
-# Past this many tracked keys, idle ones are dropped so memory stays bounded.
-_MAX_KEYS = 100_000
+# Stale counters are swept at most this often by each process.
+_SWEEP_EVERY_SECONDS = 60.0
 
 
-class SlidingWindowLimiter:
-    """At most `limit` events per key in any `window` seconds."""
+def _retry_after(until: float, now: float) -> int:
+    return max(1, math.ceil(until - now))
 
-    def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window = window
+
+class RateLimiter:
+    """Fixed-window counters kept in the database."""
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        self.database = database
         self._clock = clock
-        self._events: dict[str, deque[float]] = {}
         self._next_sweep = 0.0
 
-    def hit(self, key: str, message: str = "too many attempts, try again later") -> None:
-        """Record an event for `key`; RateLimitedError if it is over the limit."""
+    async def hit(
+        self,
+        key: str,
+        limit: int,
+        window: float,
+        message: str = "too many attempts, try again later",
+    ) -> None:
+        """Count one event for `key`; RateLimitedError (with the seconds until the
+        window ends) once more than `limit` happened in the window."""
         now = self._clock()
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        if len(events) >= self.limit:
-            retry_after = max(1, math.ceil(events[0] + self.window - now))
-            raise RateLimitedError(message, retry_after)
-        events.append(now)
-        # A sweep is a full scan: at most one per window, even under a flood of keys.
-        if len(self._events) > _MAX_KEYS and now >= self._next_sweep:
-            self._forget_idle(now)
-            self._next_sweep = now + self.window
+        async with self.database.session() as session:
+            count = await ratelimits.count_hit(session, key, window, now)
+        await self._maybe_sweep(now)
+        if count.hits > limit:
+            raise RateLimitedError(message, _retry_after(count.resets_at, now))
 
-    def reset(self, key: str) -> None:
+    async def take_login_attempt(self, key: str, policy: LoginPolicy, message: str) -> None:
+        """Reserve a sign-in attempt for `key`; RateLimitedError while it must wait."""
+        now = self._clock()
+        async with self.database.session() as session:
+            blocked_until = await ratelimits.take_login_attempt(session, key, policy, now)
+        if blocked_until is not None:
+            raise RateLimitedError(message, _retry_after(blocked_until, now))
+
+    async def clear(self, key: str) -> None:
         """Forget the events of `key`."""
-        self._events.pop(key, None)
+        async with self.database.session() as session:
+            await ratelimits.clear(session, key)
 
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
-            del self._events[key]
+    async def _maybe_sweep(self, now: float) -> None:
+        # Keeps the table bounded by the keys active in the last window or so.
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + _SWEEP_EVERY_SECONDS
+        async with self.database.session() as session:
+            await ratelimits.sweep(session, now)
 
 
 class LoginLimits:
-    """Sign-in attempts per account and per client address."""
+    """Sign-in throttling: per (account, address), a growing delay after a few
+    failures; per address, a generous cap on attempts of any kind.
 
-    def __init__(self, per_account: int, per_address: int, window: float) -> None:
-        self.per_account = SlidingWindowLimiter(per_account, window)
-        self.per_address = SlidingWindowLimiter(per_address, window)
+    Keying the delay by account *and* address means that someone else's wrong
+    passwords, from elsewhere, never lock the owner out.
+    """
 
-    def check(self, account: str, address: str) -> None:
-        """RateLimitedError once either the account or the address is over its limit."""
-        message = "too many login attempts, try again later"
-        self.per_address.hit(address, message)
-        self.per_account.hit(account, message)
+    _MESSAGE = "too many login attempts, try again later"
+
+    def __init__(
+        self, limiter: RateLimiter, policy: LoginPolicy, per_address: int, window: float
+    ) -> None:
+        self.limiter = limiter
+        self.policy = policy
+        self.per_address = per_address
+        self.window = window
+
+    @staticmethod
+    def _key(account: str, address: str) -> str:
+        return f"login:{address}:{account}"
+
+    async def check(self, account: str, address: str) -> None:
+        """Reserve an attempt; RateLimitedError while the address is over its cap or
+        this account must still wait after its last failures from this address."""
+        await self.limiter.hit(
+            f"login-address:{address}", self.per_address, self.window, self._MESSAGE
+        )
+        await self.limiter.take_login_attempt(
+            self._key(account, address), self.policy, self._MESSAGE
+        )
+
+    async def succeeded(self, session: AsyncSession, account: str, address: str) -> None:
+        """The password was right: its failures from this address are forgotten, in
+        the request's own unit of work (on SQLite, a second one would wait for the
+        first's write lock)."""
+        await ratelimits.clear(session, self._key(account, address))

@@ -27,9 +27,10 @@ from todochat.logs import ensure_logging
 from todochat.mcp.auth import in_process_user
 from todochat.mcp.server import build_http_mcp_server, build_mcp_server
 from todochat.mcp.stdio import serve_stdio
-from todochat.ratelimit import LoginLimits, SlidingWindowLimiter
+from todochat.ratelimit import LoginLimits, RateLimiter
 from todochat.security.tokens import TokenService, resolve_jwt_secret
 from todochat.services import users
+from todochat.services.ratelimits import LoginPolicy
 from todochat.serving import configure_request_timeout
 
 logger = logging.getLogger("todochat")
@@ -57,7 +58,18 @@ class Runtime:
     @cached_property
     def mcp_server(self) -> MCPServer:
         """The tools for remote MCP clients, behind bearer tokens (served at /mcp)."""
-        return build_http_mcp_server(self.database, self.settings, self.tokens)
+        return build_http_mcp_server(
+            self.database, self.settings, self.tokens, before_call=self._count_mcp_call
+        )
+
+    async def _count_mcp_call(self, user_id: str) -> None:
+        """Tool calls per user per minute at /mcp, counted across processes."""
+        await self.limiter.hit(
+            f"mcp:{user_id}",
+            self.settings.mcp_tool_calls_per_minute,
+            60,
+            "too many tool calls, slow down a little",
+        )
 
     @cached_property
     def tool_connection(self) -> McpConnection:
@@ -79,20 +91,27 @@ class Runtime:
             self.tool_connection,
             history_max_messages=self.settings.history_max_messages,
             history_max_chars=self.settings.history_max_chars,
+            turn_lock_seconds=self.settings.chat_turn_lock_seconds,
         )
 
     @cached_property
-    def chat_limiter(self) -> SlidingWindowLimiter:
-        """Chat turns per user per minute."""
-        return SlidingWindowLimiter(self.settings.chat_requests_per_minute, 60)
+    def limiter(self) -> RateLimiter:
+        """Counters in the database, shared by every process: chat turns, sign-ups,
+        MCP tool calls."""
+        return RateLimiter(self.database)
 
     @cached_property
     def login_limits(self) -> LoginLimits:
-        """Sign-in attempts per account and per client address."""
+        """Sign-in throttling per (account, address) and per address."""
+        settings = self.settings
+        policy = LoginPolicy(
+            free_attempts=settings.login_attempts_per_account,
+            base_delay=settings.login_delay_seconds,
+            max_delay=settings.login_max_delay_seconds,
+            window=settings.login_window_seconds,
+        )
         return LoginLimits(
-            self.settings.login_attempts_per_account,
-            self.settings.login_attempts_per_address,
-            self.settings.login_window_seconds,
+            self.limiter, policy, settings.login_attempts_per_address, settings.login_window_seconds
         )
 
     @asynccontextmanager

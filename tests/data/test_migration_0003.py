@@ -15,7 +15,7 @@ from todochat import migrate
 from todochat.config import Settings
 from todochat.db import create_engine
 
-BEFORE = "0001"  # rewired to 0002 when the rate-limit migration is merged
+BEFORE = "0002"
 
 
 @pytest.fixture

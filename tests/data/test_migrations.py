@@ -18,10 +18,11 @@ from tests.support import make_settings, sqlite_url
 from todochat import migrate
 from todochat.db import create_engine
 
-TABLES = {"users", "tasks", "conversations", "messages", "idempotency_keys"}
+TABLES = {"users", "tasks", "conversations", "messages", "idempotency_keys", "rate_limit_buckets"}
 INDEXES = {
     "tasks": {"ix_tasks_user_id_status", "ix_tasks_user_id_due_at", "ix_tasks_user_id_priority"},
     "conversations": {"ix_conversations_user_id_updated_at"},
+    "rate_limit_buckets": {"ix_rate_limit_buckets_resets_at"},
 }
 CONSTRAINTS = {
     "uq_tasks_user_id_number",

@@ -17,6 +17,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -100,6 +101,8 @@ def _history_entry(message: Message) -> HistoryEntry:
 class _TurnInput:
     user: User
     conversation_id: uuid.UUID
+    # Proves this turn holds the conversation (see conversations.take_turn).
+    turn_token: str
     message: str
     history: list[HistoryEntry]
     # The turn's Idempotency-Key claim, made in the first transaction and answered in
@@ -132,12 +135,14 @@ class ChatFlow:
         *,
         history_max_messages: int,
         history_max_chars: int,
+        turn_lock_seconds: float = 180.0,
     ) -> None:
         self.database = database
         self.agent = agent
         self.tool_connection = tool_connection
         self.history_max_messages = history_max_messages
         self.history_max_chars = history_max_chars
+        self.turn_lock_seconds = turn_lock_seconds
 
     async def stream(
         self,
@@ -187,8 +192,11 @@ class ChatFlow:
         key: IdempotentRequest | None,
     ) -> _TurnInput | StoredResponse:
         """The first transaction: who speaks, the turn's key claimed (pending, so that
-        a concurrent duplicate sees it), the conversation, its history, and the user
-        message stored. The first answer instead, when the key has one."""
+        a concurrent duplicate sees it), the conversation held for this turn, its
+        history, and the user message stored. The first answer instead, when the key
+        has one; BusyError while another turn of the conversation runs (nothing is
+        stored then)."""
+        token = str(uuid.uuid4())
         async with self.database.session() as session:
             user = await auth.user_for_identity(session, identity)
             claim = None
@@ -198,9 +206,12 @@ class ChatFlow:
                     return outcome
                 claim = outcome
             history: list[Message] = []
+            is_new = conversation_id is None
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
-            else:  # NotFoundError for another user's conversation, as for a missing one
+            # NotFoundError for another user's conversation, as for a missing one.
+            await self._take_turn(session, user.id, conversation_id, token)
+            if not is_new:
                 history = await messages.recent_history(
                     session,
                     user.id,
@@ -212,7 +223,19 @@ class ChatFlow:
                 session, user.id, conversation_id, role=MessageRole.USER, content=message
             )
         history_entries = [_history_entry(m) for m in history]
-        return _TurnInput(user, conversation_id, message, history_entries, claim)
+        return _TurnInput(user, conversation_id, token, message, history_entries, claim)
+
+    async def _take_turn(
+        self, session: AsyncSession, user_id: str, conversation_id: uuid.UUID, token: str
+    ) -> None:
+        await conversations.take_turn(
+            session,
+            user_id,
+            conversation_id,
+            token,
+            now=datetime.now(UTC),
+            ttl=self.turn_lock_seconds,
+        )
 
     async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
         """Tool calls and the reply in one transaction; the events are handed out once
@@ -333,6 +356,9 @@ async def _store_assistant(
     calls: list[ToolCallRecord],
     metadata: dict[str, Any] | None,
 ) -> Message:
+    """The turn's last write: its reply (or failure) stored, and the conversation let
+    go in the same transaction, so that the next turn sees the reply."""
+    await conversations.release_turn(session, turn.user.id, turn.conversation_id, turn.turn_token)
     return await messages.append_message(
         session,
         turn.user.id,

@@ -68,20 +68,34 @@ def _token_for(request: Request, user: User) -> TokenOut:
 
 async def _login(request: Request, session: SessionDep, email: str, password: str) -> User:
     limits = runtime_of(request).login_limits
-    limits.check(users.email_key(email), _client_address(request))
-    return await auth.authenticate(session, email=email, password=password)
+    account, address = users.email_key(email), _client_address(request)
+    await limits.check(account, address)
+    user = await auth.authenticate(session, email=email, password=password)
+    await limits.succeeded(session, account, address)
+    return user
 
 
-@router.post("/register", status_code=201, responses={409: ERROR_RESPONSES[422]})
+@router.post(
+    "/register",
+    status_code=201,
+    responses={409: ERROR_RESPONSES[422], 429: ERROR_RESPONSES[422]},
+)
 async def register(body: RegisterIn, request: Request, session: SessionDep) -> TokenOut:
     """Create an account and return an access token for it."""
+    runtime = runtime_of(request)
+    await runtime.limiter.hit(
+        f"register:{_client_address(request)}",
+        runtime.settings.registrations_per_address,
+        runtime.settings.registration_window_seconds,
+        "too many sign-ups from this address, try again later",
+    )
     user = await auth.register(
         session,
         email=body.email,
         password=body.password,
         name=body.name,
         timezone=body.timezone,
-        password_min_length=runtime_of(request).settings.password_min_length,
+        password_min_length=runtime.settings.password_min_length,
     )
     return _token_for(request, user)
 
@@ -135,7 +149,8 @@ async def change_password(
     runtime = runtime_of(request)
     # Guessing the current password through this route counts as login attempts.
     account = users.email_key(user.email) if user.email else user.id
-    runtime.login_limits.check(account, _client_address(request))
+    address = _client_address(request)
+    await runtime.login_limits.check(account, address)
     updated = await auth.change_password(
         session,
         user,
@@ -143,4 +158,5 @@ async def change_password(
         new_password=body.new_password,
         password_min_length=runtime.settings.password_min_length,
     )
+    await runtime.login_limits.succeeded(session, account, address)
     return _token_for(request, updated)

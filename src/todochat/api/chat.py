@@ -56,6 +56,7 @@ class ChatOut(BaseModel):
 TurnKey = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
 
 _FAILURES: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorResponse, "description": "Another turn of this conversation is running"},
     429: {"model": ErrorResponse, "description": "Too many chat turns"},
     502: {"model": ErrorResponse, "description": "The model provider failed"},
     503: {"model": ErrorResponse, "description": "The database is unavailable"},
@@ -67,8 +68,14 @@ def _flow(request: Request) -> ChatFlow:
     return runtime_of(request).chat
 
 
-def _check_rate(request: Request, identity: TokenIdentity) -> None:
-    runtime_of(request).chat_limiter.hit(identity.subject, "too many messages, slow down a little")
+async def _check_rate(request: Request, identity: TokenIdentity) -> None:
+    runtime = runtime_of(request)
+    await runtime.limiter.hit(
+        f"chat:{identity.subject}",
+        runtime.settings.chat_requests_per_minute,
+        60,
+        "too many messages, slow down a little",
+    )
 
 
 def _failure_response(failed: TurnFailed) -> JSONResponse:
@@ -91,7 +98,7 @@ async def chat(
 ) -> ChatOut | JSONResponse:
     """One chat turn: the agent reads the conversation, calls tools, answers. With an
     `Idempotency-Key`, a repeat gets the first turn's answer and runs nothing."""
-    _check_rate(request, identity)
+    await _check_rate(request, identity)
     outcome = await _flow(request).run(identity, body.message, body.conversation_id, key)
     if isinstance(outcome, TurnReplayed):
         return replay_response(outcome.stored)
@@ -150,7 +157,7 @@ async def chat_stream(
     then `done` with the final object, or `error`. With an `Idempotency-Key`, a repeat
     of a finished turn streams `start` and its stored `done` (or `error`) only, with
     `Idempotent-Replayed: true`; a repeat while it runs is a 409."""
-    _check_rate(request, identity)
+    await _check_rate(request, identity)
     events = _flow(request).stream(identity, body.message, body.conversation_id, key)
     # Input errors (unknown conversation, message too long) surface as plain HTTP
     # errors, before the stream starts.

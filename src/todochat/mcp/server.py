@@ -14,7 +14,7 @@ from todochat.config import Settings
 from todochat.db import Database
 from todochat.mcp.auth import BearerTokenVerifier, token_user, token_version
 from todochat.mcp.outage import DatabaseOutageGuard
-from todochat.mcp.tools import ActingUser, register_task_tools
+from todochat.mcp.tools import ActingUser, BeforeCall, register_task_tools
 from todochat.security.tokens import TokenService
 
 INSTRUCTIONS = (
@@ -34,10 +34,14 @@ def build_mcp_server(database: Database, acting_user: ActingUser) -> MCPServer:
 
 
 def build_http_mcp_server(
-    database: Database, settings: Settings, tokens: TokenService
+    database: Database,
+    settings: Settings,
+    tokens: TokenService,
+    before_call: BeforeCall | None = None,
 ) -> MCPServer:
     """The tools for remote clients: every call carries a bearer token the REST API
-    would accept, and acts for that token's user."""
+    would accept, and acts for that token's user, after `before_call` (the per-user
+    rate limit) let it through."""
     server = MCPServer(
         name="todochat",
         version=__version__,
@@ -48,7 +52,7 @@ def build_http_mcp_server(
         ),
         log_level="WARNING",
     )
-    register_task_tools(server, database, token_user, token_version)
+    register_task_tools(server, database, token_user, token_version, before_call)
     return server
 
 

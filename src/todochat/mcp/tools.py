@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat import tools
 from todochat.db import DATABASE_UNAVAILABLE, Database
-from todochat.errors import TodochatError
+from todochat.errors import RateLimitedError, TodochatError
 from todochat.mcp.outage import note_database_unavailable
 from todochat.models import User
 from todochat.services import auth, users
@@ -25,6 +25,9 @@ ResultT = TypeVar("ResultT")
 ActingUser = Callable[[Context], str | None]
 # The version of the call's own token (None when there is no token to revoke).
 TokenVersion = Callable[[Context], int | None]
+# Run before each call with the acting user's id (the per-user rate limit at /mcp);
+# a TodochatError it raises becomes the call's tool error.
+BeforeCall = Callable[[str], Awaitable[None]]
 
 TaskNumber = Annotated[
     int, Field(ge=1, le=2**31 - 1, description="The task's number, as shown by list_tasks.")
@@ -57,10 +60,12 @@ def register_task_tools(
     database: Database,
     acting_user: ActingUser,
     token_version: TokenVersion = _no_token,
+    before_call: BeforeCall | None = None,
 ) -> None:
     """Add the five tools to `server`; each call is one unit of work on `database`,
-    acting for the user `acting_user` finds in the call's context (and refused if
-    `token_version` finds a token revoked since)."""
+    acting for the user `acting_user` finds in the call's context (refused if
+    `token_version` finds a token revoked since), after `before_call` (the per-user
+    rate limit, if any) let it through."""
 
     async def run(
         ctx: Context,
@@ -74,9 +79,15 @@ def register_task_tools(
         if claimed_user_id not in (None, "", "me", user_id):
             raise ToolError("user_id does not match the authenticated user: refused")
         try:
+            if before_call is not None:
+                await before_call(user_id)
             async with database.session() as session:
                 user = await _acting(session, user_id, token_version(ctx))
                 return await tool(session, user, **arguments)
+        except RateLimitedError as exc:
+            # A tool error (isError) rather than an HTTP 429: MCP clients hand tool
+            # errors to the model, which can wait and retry; many fail on a 429.
+            raise ToolError(f"{exc.message} (retry after {exc.retry_after} s)") from exc
         except TodochatError as exc:
             raise ToolError(exc.message) from exc
         except DATABASE_UNAVAILABLE as exc:

@@ -4,6 +4,7 @@ from todochat.models.base import metadata, utcnow
 from todochat.models.conversation import Conversation
 from todochat.models.idempotency import IdempotencyKey
 from todochat.models.message import Message, MessageRole
+from todochat.models.ratelimit import RateLimitBucket
 from todochat.models.task import Task, TaskPriority, TaskStatus
 from todochat.models.user import User
 
@@ -12,6 +13,7 @@ __all__ = [
     "IdempotencyKey",
     "Message",
     "MessageRole",
+    "RateLimitBucket",
     "Task",
     "TaskPriority",
     "TaskStatus",

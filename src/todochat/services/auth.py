@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import (
@@ -13,7 +11,7 @@ from todochat.errors import (
     NotFoundError,
 )
 from todochat.models import User
-from todochat.security.passwords import hash_password, verify_password
+from todochat.security.passwords import hash_password_async, verify_password_async
 from todochat.security.tokens import TokenIdentity
 from todochat.services import users
 
@@ -45,8 +43,8 @@ async def register(
     users.normalize_email(email)
     users.validate_timezone(timezone)
     check_password_strength(password, password_min_length)
-    # argon2 is deliberately slow: keep it off the event loop.
-    password_hash = await asyncio.to_thread(hash_password, password)
+    # argon2 is deliberately slow and memory-hungry: off the event loop, bounded.
+    password_hash = await hash_password_async(password)
     return await users.create_user(
         session, email=email, password_hash=password_hash, name=name, timezone=timezone
     )
@@ -59,7 +57,7 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
         raise AuthenticationError(WRONG_CREDENTIALS)
     user = await users.find_user_by_email(session, email)
     password_hash = user.password_hash if user is not None else None
-    matches = await asyncio.to_thread(verify_password, password_hash, password)
+    matches = await verify_password_async(password_hash, password)
     if user is None or not matches:
         raise AuthenticationError(WRONG_CREDENTIALS)
     return user
@@ -91,10 +89,10 @@ async def change_password(
     current password, or an account without one (external identities)."""
     if user.password_hash is None or len(current_password) > PASSWORD_MAX_LENGTH:
         raise ForbiddenError("the current password is incorrect")
-    if not await asyncio.to_thread(verify_password, user.password_hash, current_password):
+    if not await verify_password_async(user.password_hash, current_password):
         raise ForbiddenError("the current password is incorrect")
     check_password_strength(new_password, password_min_length)
-    password_hash = await asyncio.to_thread(hash_password, new_password)
+    password_hash = await hash_password_async(new_password)
     return await users.set_password(session, user.id, password_hash)
 
 
