@@ -92,6 +92,7 @@ class Runtime:
             history_max_messages=self.settings.history_max_messages,
             history_max_chars=self.settings.history_max_chars,
             turn_lock_seconds=self.settings.chat_turn_lock_seconds,
+            turns_per_minute=self.settings.chat_requests_per_minute,
         )
 
     @cached_property

@@ -131,9 +131,10 @@ async def test_a_chat_turn_that_adds_a_task_is_two_short_transactions(
         headers=ready.headers,
     )
     assert [c["name"] for c in response.json()["tool_calls"]] == ["add_task"]
-    # 1: the user, a new conversation, the user message (seq, insert);
-    # 2: the task (number, insert) and the reply (seq, insert).
-    assert (work.transactions, work.statements) == (2, 8)
+    # 1: the user, the turn counted against the chat limit, a new conversation, the
+    #    user message (its number and the turn's hold on the conversation, insert);
+    # 2: the task (number, insert) and the reply (number and hold let go, insert).
+    assert (work.transactions, work.statements) == (2, 9)
 
 
 async def test_a_listing_chat_turn_is_two_short_transactions(
@@ -145,6 +146,6 @@ async def test_a_listing_chat_turn_is_two_short_transactions(
         work, client, "POST", "/api/me/chat", json=body, headers=ready.headers
     )
     assert [c["name"] for c in response.json()["tool_calls"]] == ["list_tasks"]
-    # 1: the user, the history, the user message (seq, insert);
-    # 2: the tasks, the reply (seq, insert).
-    assert (work.transactions, work.statements) == (2, 7)
+    # 1: the user, the turn counted, the user message's number and the hold, the
+    #    history, the user message; 2: the tasks, the reply (number, insert).
+    assert (work.transactions, work.statements) == (2, 8)

@@ -11,25 +11,29 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
 from todochat.db import Database
 from todochat.errors import NotFoundError
-from todochat.services import conversations
+from todochat.models import Conversation
+from todochat.services import messages
 
 from .chat_helpers import Chatter
 
 
 async def _hold_turn(db: Database, chatter: Chatter, conversation_id: str, **now: float) -> None:
-    """Take the conversation's turn as another process would (and never let go)."""
+    """Hold the conversation as another process's running turn would (and never let
+    go): its hold expires 180 s after `now` (shifted by `shift` seconds)."""
     moment = datetime.now(UTC) + timedelta(seconds=now.get("shift", 0.0))
     async with db.session() as session:
-        await conversations.take_turn(
-            session,
-            chatter.account.id,
-            uuid.UUID(conversation_id),
-            str(uuid.uuid4()),
-            now=moment,
-            ttl=180,
+        await session.exec(
+            update(Conversation)
+            .where(
+                col(Conversation.id) == uuid.UUID(conversation_id),
+                col(Conversation.user_id) == chatter.account.id,
+            )
+            .values(turn_token=str(uuid.uuid4()), turn_expires_at=moment + timedelta(seconds=180))
         )
 
 
@@ -104,14 +108,9 @@ async def test_another_users_conversation_cannot_be_held(
     ada: Chatter, ben: Chatter, db: Database
 ) -> None:
     conversation_id = (await ada.say("add buy milk"))["conversation_id"]
+    now = datetime.now(UTC)
+    hold = messages.TurnHold("x", now + timedelta(seconds=180), now)
     with pytest.raises(NotFoundError):
         async with db.session() as session:
-            await conversations.take_turn(
-                session,
-                ben.account.id,
-                uuid.UUID(conversation_id),
-                "x",
-                now=datetime.now(UTC),
-                ttl=180,
-            )
+            await messages.next_seq(session, ben.account.id, uuid.UUID(conversation_id), take=hold)
     assert (await ada.say("add call mom", conversation_id))["conversation_id"] == conversation_id

@@ -14,10 +14,12 @@ assistant message saying what went wrong.
 from __future__ import annotations
 
 import logging
+import math
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -35,10 +37,11 @@ from todochat.agent.base import (
 )
 from todochat.agent.toolbox import DirectTools, McpConnection, McpTools, ToolCallRecord, Tools
 from todochat.db import DATABASE_UNAVAILABLE, Database
+from todochat.errors import RateLimitedError
 from todochat.models import Message, MessageRole, User
 from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH
 from todochat.security.tokens import TokenIdentity
-from todochat.services import auth, conversations, idempotency, messages
+from todochat.services import auth, conversations, idempotency, messages, ratelimits
 from todochat.services.idempotency import Claim, IdempotentRequest, StoredResponse
 
 logger = logging.getLogger("todochat.chat")
@@ -101,7 +104,7 @@ def _history_entry(message: Message) -> HistoryEntry:
 class _TurnInput:
     user: User
     conversation_id: uuid.UUID
-    # Proves this turn holds the conversation (see conversations.take_turn).
+    # Proves this turn holds the conversation (see messages.next_seq).
     turn_token: str
     message: str
     history: list[HistoryEntry]
@@ -136,6 +139,7 @@ class ChatFlow:
         history_max_messages: int,
         history_max_chars: int,
         turn_lock_seconds: float = 180.0,
+        turns_per_minute: int | None = None,
     ) -> None:
         self.database = database
         self.agent = agent
@@ -143,6 +147,7 @@ class ChatFlow:
         self.history_max_messages = history_max_messages
         self.history_max_chars = history_max_chars
         self.turn_lock_seconds = turn_lock_seconds
+        self.turns_per_minute = turns_per_minute
 
     async def stream(
         self,
@@ -199,6 +204,7 @@ class ChatFlow:
         token = str(uuid.uuid4())
         async with self.database.session() as session:
             user = await auth.user_for_identity(session, identity)
+            await self._count_turn(session, user.id)
             claim = None
             if key is not None:
                 outcome = await idempotency.claim(session, user.id, key)
@@ -209,8 +215,14 @@ class ChatFlow:
             is_new = conversation_id is None
             if conversation_id is None:
                 conversation_id = (await conversations.create_conversation(session, user.id)).id
-            # NotFoundError for another user's conversation, as for a missing one.
-            await self._take_turn(session, user.id, conversation_id, token)
+            # The user message's number, and the conversation held for this turn, in
+            # one statement. NotFoundError for another user's conversation, as for a
+            # missing one; BusyError while another turn holds it.
+            now = datetime.now(UTC)
+            hold = messages.TurnHold(token, now + timedelta(seconds=self.turn_lock_seconds), now)
+            seq = await messages.next_seq(
+                session, user.id, conversation_id, title_from=message, take=hold
+            )
             if not is_new:
                 history = await messages.recent_history(
                     session,
@@ -219,23 +231,23 @@ class ChatFlow:
                     max_messages=self.history_max_messages,
                     max_chars=self.history_max_chars,
                 )
-            await messages.append_message(
-                session, user.id, conversation_id, role=MessageRole.USER, content=message
+            await messages.insert_message(
+                session, user.id, conversation_id, seq, role=MessageRole.USER, content=message
             )
         history_entries = [_history_entry(m) for m in history]
         return _TurnInput(user, conversation_id, token, message, history_entries, claim)
 
-    async def _take_turn(
-        self, session: AsyncSession, user_id: str, conversation_id: uuid.UUID, token: str
-    ) -> None:
-        await conversations.take_turn(
-            session,
-            user_id,
-            conversation_id,
-            token,
-            now=datetime.now(UTC),
-            ttl=self.turn_lock_seconds,
-        )
+    async def _count_turn(self, session: AsyncSession, user_id: str) -> None:
+        """Turns per user per minute, counted in the database (every process shares
+        the count) within the turn's first transaction: a refused turn is rolled back
+        with everything else and does not count."""
+        if self.turns_per_minute is None:
+            return
+        now = time.time()
+        count = await ratelimits.count_hit(session, f"chat:{user_id}", 60, now)
+        if count.hits > self.turns_per_minute:
+            retry_after = max(1, math.ceil(count.resets_at - now))
+            raise RateLimitedError("too many messages, slow down a little", retry_after)
 
     async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
         """Tool calls and the reply in one transaction; the events are handed out once
@@ -358,7 +370,6 @@ async def _store_assistant(
 ) -> Message:
     """The turn's last write: its reply (or failure) stored, and the conversation let
     go in the same transaction, so that the next turn sees the reply."""
-    await conversations.release_turn(session, turn.user.id, turn.conversation_id, turn.turn_token)
     return await messages.append_message(
         session,
         turn.user.id,
@@ -367,6 +378,9 @@ async def _store_assistant(
         content=content,
         tool_calls=[call.as_json() for call in calls] or None,
         metadata=metadata,
+        # The conversation is let go in the same statement, so the next turn sees
+        # this reply.
+        release=turn.turn_token,
     )
 
 

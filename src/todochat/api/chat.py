@@ -26,7 +26,6 @@ from todochat.api.errors import error_response
 from todochat.api.idempotency import idempotent_request, replay_response
 from todochat.api.schemas import ERROR_RESPONSES, ErrorResponse
 from todochat.db import DATABASE_RETRY_AFTER_SECONDS
-from todochat.security.tokens import TokenIdentity
 from todochat.services.idempotency import REPLAYED_HEADER, IdempotentRequest, StoredResponse
 
 router = APIRouter(prefix="/api/{user_id}/chat", tags=["chat"], responses=ERROR_RESPONSES)
@@ -68,16 +67,6 @@ def _flow(request: Request) -> ChatFlow:
     return runtime_of(request).chat
 
 
-async def _check_rate(request: Request, identity: TokenIdentity) -> None:
-    runtime = runtime_of(request)
-    await runtime.limiter.hit(
-        f"chat:{identity.subject}",
-        runtime.settings.chat_requests_per_minute,
-        60,
-        "too many messages, slow down a little",
-    )
-
-
 def _failure_response(failed: TurnFailed) -> JSONResponse:
     # A 503 (the database did not answer) says when to try again, as everywhere else.
     headers = (
@@ -98,7 +87,6 @@ async def chat(
 ) -> ChatOut | JSONResponse:
     """One chat turn: the agent reads the conversation, calls tools, answers. With an
     `Idempotency-Key`, a repeat gets the first turn's answer and runs nothing."""
-    await _check_rate(request, identity)
     outcome = await _flow(request).run(identity, body.message, body.conversation_id, key)
     if isinstance(outcome, TurnReplayed):
         return replay_response(outcome.stored)
@@ -157,7 +145,6 @@ async def chat_stream(
     then `done` with the final object, or `error`. With an `Idempotency-Key`, a repeat
     of a finished turn streams `start` and its stored `done` (or `error`) only, with
     `Idempotent-Replayed: true`; a repeat while it runs is a 409."""
-    await _check_rate(request, identity)
     events = _flow(request).stream(identity, body.message, body.conversation_id, key)
     # Input errors (unknown conversation, message too long) surface as plain HTTP
     # errors, before the stream starts.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -131,71 +131,26 @@ async def delete_conversation(
         raise NotFoundError("conversation not found")
 
 
-async def take_turn(
-    session: AsyncSession,
-    user_id: str,
-    conversation_id: uuid.UUID,
-    token: str,
-    *,
-    now: datetime,
-    ttl: float,
+async def check_turn_free(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID, now: datetime
 ) -> None:
-    """Hold the user's conversation for one chat turn, until `release_turn` or `ttl`
-    seconds (so that a crashed process cannot hold it forever). One conditional
-    UPDATE: of two concurrent turns, exactly one gets it. BusyError while another turn
-    holds it; NotFoundError for a missing or foreign conversation."""
-    free = or_(
-        col(Conversation.turn_expires_at).is_(None), col(Conversation.turn_expires_at) <= now
-    )
-    statement = (
-        update(Conversation)
-        .where(col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id, free)
-        # Holding the turn is not activity: updated_at stays (the messages move it).
-        .values(
-            turn_token=token,
-            turn_expires_at=now + timedelta(seconds=ttl),
-            updated_at=col(Conversation.updated_at),
-        )
-        .returning(col(Conversation.id))
-        .execution_options(synchronize_session=False)
-    )
-    owned = select(col(Conversation.id), col(Conversation.turn_expires_at)).where(
+    """Why a chat turn could not hold the conversation: NotFoundError for a missing or
+    foreign one, BusyError (with when to retry) while another unexpired turn holds
+    it; nothing if that turn is over now (the hold can be tried again)."""
+    statement = select(col(Conversation.id), col(Conversation.turn_expires_at)).where(
         col(Conversation.id) == conversation_id, col(Conversation.user_id) == user_id
     )
-    # A refused take can see the other turn already over (it ended between the two
-    # statements): try again, a few times at most.
-    for _attempt in range(3):
-        if (await session.exec(statement)).first() is not None:
-            return
-        row = (await session.exec(owned)).first()
-        if row is None:
-            raise NotFoundError("conversation not found")
-        held_until = row[1]
-        if held_until is not None and held_until > now:
-            break
-    else:
-        held_until = now
-    assert held_until is not None
-    retry_after = max(1, math.ceil((held_until - now).total_seconds()))
-    raise BusyError(
+    row = (await session.exec(statement)).first()
+    if row is None:
+        raise NotFoundError("conversation not found")
+    held_until = row[1]
+    if held_until is not None and held_until > now:
+        raise busy(math.ceil((held_until - now).total_seconds()))
+
+
+def busy(retry_after: int) -> BusyError:
+    """The error of a turn refused while another turn of its conversation runs."""
+    return BusyError(
         "another message of this conversation is being answered, try again shortly",
-        retry_after,
+        max(1, retry_after),
     )
-
-
-async def release_turn(
-    session: AsyncSession, user_id: str, conversation_id: uuid.UUID, token: str
-) -> None:
-    """Let go of the turn taken with `token` (a no-op if it expired and was taken
-    over since)."""
-    statement = (
-        update(Conversation)
-        .where(
-            col(Conversation.id) == conversation_id,
-            col(Conversation.user_id) == user_id,
-            col(Conversation.turn_token) == token,
-        )
-        .values(turn_token=None, turn_expires_at=None, updated_at=col(Conversation.updated_at))
-        .execution_options(synchronize_session=False)
-    )
-    await session.exec(statement)
