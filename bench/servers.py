@@ -39,7 +39,9 @@ def todochat_environment(database_url: str) -> dict[str, str]:
         TODOCHAT_JWT_SECRET=JWT_SECRET,
         TODOCHAT_AGENT="builtin",
         TODOCHAT_AUTO_MIGRATE="true",
+        # The bench measures the request path, not the per-user limits.
         TODOCHAT_CHAT_REQUESTS_PER_MINUTE="1000000",
+        TODOCHAT_MCP_TOOL_CALLS_PER_MINUTE="1000000",
         TODOCHAT_LOG_LEVEL="WARNING",
     )
     return environment
