@@ -14,6 +14,7 @@ from functools import cached_property
 
 from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat import migrate
 from todochat.agent.base import Agent
@@ -29,7 +30,7 @@ from todochat.mcp.server import build_http_mcp_server, build_mcp_server
 from todochat.mcp.stdio import serve_stdio
 from todochat.ratelimit import LoginLimits, RateLimiter
 from todochat.security.tokens import TokenService, resolve_jwt_secret
-from todochat.services import users
+from todochat.services import ratelimits, users
 from todochat.services.ratelimits import LoginPolicy
 from todochat.serving import configure_request_timeout
 
@@ -62,9 +63,11 @@ class Runtime:
             self.database, self.settings, self.tokens, before_call=self._count_mcp_call
         )
 
-    async def _count_mcp_call(self, user_id: str) -> None:
-        """Tool calls per user per minute at /mcp, counted across processes."""
-        await self.limiter.hit(
+    async def _count_mcp_call(self, session: AsyncSession, user_id: str) -> None:
+        """Tool calls per user per minute at /mcp, counted across processes in the
+        call's own transaction."""
+        await ratelimits.count_within_limit(
+            session,
             f"mcp:{user_id}",
             self.settings.mcp_tool_calls_per_minute,
             60,

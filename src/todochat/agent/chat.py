@@ -14,8 +14,6 @@ assistant message saying what went wrong.
 from __future__ import annotations
 
 import logging
-import math
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -37,7 +35,6 @@ from todochat.agent.base import (
 )
 from todochat.agent.toolbox import DirectTools, McpConnection, McpTools, ToolCallRecord, Tools
 from todochat.db import DATABASE_UNAVAILABLE, Database
-from todochat.errors import RateLimitedError
 from todochat.models import Message, MessageRole, User
 from todochat.models.message import ASSISTANT_MESSAGE_MAX_LENGTH
 from todochat.security.tokens import TokenIdentity
@@ -239,15 +236,15 @@ class ChatFlow:
 
     async def _count_turn(self, session: AsyncSession, user_id: str) -> None:
         """Turns per user per minute, counted in the database (every process shares
-        the count) within the turn's first transaction: a refused turn is rolled back
-        with everything else and does not count."""
-        if self.turns_per_minute is None:
-            return
-        now = time.time()
-        count = await ratelimits.count_hit(session, f"chat:{user_id}", 60, now)
-        if count.hits > self.turns_per_minute:
-            retry_after = max(1, math.ceil(count.resets_at - now))
-            raise RateLimitedError("too many messages, slow down a little", retry_after)
+        the count) within the turn's first transaction."""
+        if self.turns_per_minute is not None:
+            await ratelimits.count_within_limit(
+                session,
+                f"chat:{user_id}",
+                self.turns_per_minute,
+                60,
+                "too many messages, slow down a little",
+            )
 
     async def _answer_at_once(self, turn: _TurnInput) -> list[ChatEvent]:
         """Tool calls and the reply in one transaction; the events are handed out once

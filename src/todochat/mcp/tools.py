@@ -25,9 +25,9 @@ ResultT = TypeVar("ResultT")
 ActingUser = Callable[[Context], str | None]
 # The version of the call's own token (None when there is no token to revoke).
 TokenVersion = Callable[[Context], int | None]
-# Run before each call with the acting user's id (the per-user rate limit at /mcp);
-# a TodochatError it raises becomes the call's tool error.
-BeforeCall = Callable[[str], Awaitable[None]]
+# Run in each call's unit of work with the acting user's id, before the tool (the
+# per-user rate limit at /mcp); a TodochatError it raises becomes the call's tool error.
+BeforeCall = Callable[[AsyncSession, str], Awaitable[None]]
 
 TaskNumber = Annotated[
     int, Field(ge=1, le=2**31 - 1, description="The task's number, as shown by list_tasks.")
@@ -79,9 +79,9 @@ def register_task_tools(
         if claimed_user_id not in (None, "", "me", user_id):
             raise ToolError("user_id does not match the authenticated user: refused")
         try:
-            if before_call is not None:
-                await before_call(user_id)
             async with database.session() as session:
+                if before_call is not None:
+                    await before_call(session, user_id)
                 user = await _acting(session, user_id, token_version(ctx))
                 return await tool(session, user, **arguments)
         except RateLimitedError as exc:

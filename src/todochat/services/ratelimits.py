@@ -9,6 +9,8 @@ not undo its own count.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from todochat.errors import RateLimitedError
 from todochat.models import RateLimitBucket
 
 _table = RateLimitBucket.__table__  # type: ignore[attr-defined]
@@ -51,6 +54,18 @@ async def count_hit(session: AsyncSession, key: str, window: float, now: float) 
     ).returning(_table.c.hits, _table.c.resets_at)
     row = (await session.exec(statement)).one()
     return Count(hits=row.hits, resets_at=row.resets_at)
+
+
+async def count_within_limit(
+    session: AsyncSession, key: str, limit: int, window: float, message: str
+) -> None:
+    """Count one event for `key` in the caller's own transaction; RateLimitedError
+    (with the seconds until the window ends) once more than `limit` happened in it.
+    A refused request rolls back with its own work, so it is not counted."""
+    now = time.time()
+    count = await count_hit(session, key, window, now)
+    if count.hits > limit:
+        raise RateLimitedError(message, max(1, math.ceil(count.resets_at - now)))
 
 
 @dataclass(frozen=True)
