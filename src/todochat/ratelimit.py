@@ -11,6 +11,7 @@ database should keep their clocks in sync (NTP), as they must for tokens anyway.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
@@ -96,7 +97,10 @@ class LoginLimits:
 
     @staticmethod
     def _key(account: str, address: str) -> str:
-        return f"login:{address}:{account}"
+        # The account as typed may hold anything (NUL, lone surrogates) that a
+        # database refuses to store: keep a digest of it instead.
+        digest = hashlib.sha256(account.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"login:{address}:{digest}"
 
     async def check(self, account: str, address: str) -> None:
         """Reserve an attempt; RateLimitedError while the address is over its cap or

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from todochat.api.deps import CurrentUser, SessionDep, runtime_of
+from todochat.api.deps import CurrentUser, Identity, SessionDep, runtime_of
 from todochat.api.schemas import ERROR_RESPONSES
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, TIMEZONE_MAX_LENGTH
@@ -142,15 +142,18 @@ async def logout(user: CurrentUser, session: SessionDep) -> Response:
 
 @router.post("/password", responses={429: ERROR_RESPONSES[422]})
 async def change_password(
-    body: PasswordChangeIn, user: CurrentUser, request: Request, session: SessionDep
+    body: PasswordChangeIn, identity: Identity, request: Request, session: SessionDep
 ) -> TokenOut:
     """Change your password (the current one is required). Every token issued so far
     stops working; the answer carries a fresh one."""
     runtime = runtime_of(request)
-    # Guessing the current password through this route counts as login attempts.
-    account = users.email_key(user.email) if user.email else user.id
+    # Guessing the current password through this route counts as login attempts,
+    # counted before this request's own transaction starts (on SQLite the count's
+    # transaction would otherwise wait for this one's write lock).
+    account = f"user:{identity.subject}"
     address = _client_address(request)
     await runtime.login_limits.check(account, address)
+    user = await auth.user_for_identity(session, identity)
     updated = await auth.change_password(
         session,
         user,
