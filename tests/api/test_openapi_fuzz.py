@@ -1,7 +1,8 @@
-"""Schemathesis over the whole OpenAPI of a real `todochat serve`, signed in: no server
-error, and every response (status, content type, headers, body) is one the schema
-documents. Deterministic: a fixed seed, a bounded number of examples per operation,
-one worker, no example database carried between runs."""
+"""The OpenAPI schema tells the truth. Schemathesis over the whole schema of a real
+`todochat serve`, signed in: no server error, and every response (status, content type,
+headers, body) is one the schema documents. Deterministic: a fixed seed, a bounded
+number of examples per operation, one worker, no example database carried between
+runs. Quick in-process checks of the same promises come first."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from tests.support import PASSWORD, ServerProcess, sqlite_url
 
@@ -24,6 +27,9 @@ CHECKS = (
     "content_type_conformance",
     "response_headers_conformance",
     "response_schema_conformance",
+    # A method the path does not have: 405 with the path's methods in `Allow`.
+    "unsupported_method",
+    "allow_header_conformance",
 )
 EMAIL = "fuzz@example.com"
 
@@ -43,6 +49,67 @@ extract_selector = "/access_token"
 [warnings]
 fail-on = ["missing_auth", "unused_openapi_auth", "rate_limited", "base_url_mismatch"]
 """
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
+Operations = dict[tuple[str, str], dict[str, Any]]
+
+
+@pytest.fixture
+async def operations(client: httpx.AsyncClient) -> Operations:
+    """Every operation of the schema, by (method, path)."""
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    return {
+        (method, path): operation
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    }
+
+
+def documented(operation: dict[str, Any]) -> set[str]:
+    """The statuses an operation documents."""
+    return set(operation["responses"])
+
+
+async def test_every_operation_with_a_body_documents_400_and_413(
+    operations: Operations,
+) -> None:
+    with_body = {key: op for key, op in operations.items() if "requestBody" in op}
+    assert len(with_body) > 10
+    for key, operation in with_body.items():
+        assert {"400", "413"} <= documented(operation), key
+
+
+async def test_every_api_operation_documents_503_with_retry_after(
+    operations: Operations,
+) -> None:
+    for (method, path), operation in operations.items():
+        if not path.startswith("/api/"):
+            continue
+        responses = operation["responses"]
+        assert "503" in responses, (method, path)
+        assert "Retry-After" in responses["503"]["headers"], (method, path)
+
+
+async def test_creating_posts_with_an_idempotency_key_document_409(
+    operations: Operations,
+) -> None:
+    keyed = [
+        key
+        for key, op in operations.items()
+        if any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
+    ]
+    assert len(keyed) >= 4
+    for key in keyed:
+        assert "409" in documented(operations[key]), key
+
+
+async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/me/tasks/1")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "DELETE, GET, PATCH, PUT"
+    assert response.json()["error"]["code"] == "method_not_allowed"
 
 
 def schemathesis_command(*args: str) -> list[str]:
