@@ -164,6 +164,8 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_response(
         )
 
     output = run.stdout + run.stderr
+    # Shown with `pytest -rP`: how much was tested, and how long it took.
+    print(output[output.rfind("Test cases:") :])
     assert run.returncode == 0, output[-20_000:]
     # A 500 is a failed check already; this catches one the fuzzer never saw (a stream).
     assert "unhandled error" not in server.output(), server.output()[-5000:]
