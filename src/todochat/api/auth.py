@@ -10,12 +10,19 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import CurrentUser, Identity, SessionDep, runtime_of
-from todochat.api.schemas import ERROR_RESPONSES
+from todochat.api.schemas import BODY_ERRORS, UNAVAILABLE, error_responses
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, TIMEZONE_MAX_LENGTH
 from todochat.services import auth, users
 
-router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=UNAVAILABLE)
+
+_UNAUTHORIZED = error_responses(e401="No token, or a token that proves nothing")
+_INVALID = error_responses(e422="Invalid input")
+# Sign-in attempts: wrong credentials, and too many of them.
+_SIGN_IN = error_responses(
+    e401="Wrong email or password", e429="Too many attempts for this account or address"
+)
 
 
 class UserOut(BaseModel):
@@ -78,7 +85,14 @@ async def _login(request: Request, session: SessionDep, email: str, password: st
 @router.post(
     "/register",
     status_code=201,
-    responses={409: ERROR_RESPONSES[422], 429: ERROR_RESPONSES[422]},
+    responses={
+        **BODY_ERRORS,
+        **error_responses(
+            e409="An account with this email exists",
+            e429="Too many sign-ups from this address",
+        ),
+        **_INVALID,
+    },
 )
 async def register(body: RegisterIn, request: Request, session: SessionDep) -> TokenOut:
     """Create an account and return an access token for it."""
@@ -100,14 +114,14 @@ async def register(body: RegisterIn, request: Request, session: SessionDep) -> T
     return _token_for(request, user)
 
 
-@router.post("/login", responses={429: ERROR_RESPONSES[422]})
+@router.post("/login", responses={**BODY_ERRORS, **_SIGN_IN, **_INVALID})
 async def login(body: LoginIn, request: Request, session: SessionDep) -> TokenOut:
     """Exchange email and password for an access token."""
     user = await _login(request, session, body.email, body.password)
     return _token_for(request, user)
 
 
-@router.post("/token", responses={429: ERROR_RESPONSES[422]})
+@router.post("/token", responses={**BODY_ERRORS, **_SIGN_IN, **_INVALID})
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
@@ -118,20 +132,20 @@ async def token(
     return _token_for(request, user)
 
 
-@router.get("/me")
+@router.get("/me", responses=_UNAUTHORIZED)
 async def me(user: CurrentUser) -> UserOut:
     """The authenticated user."""
     return UserOut.model_validate(user)
 
 
-@router.patch("/me")
+@router.patch("/me", responses={**BODY_ERRORS, **_UNAUTHORIZED, **_INVALID})
 async def update_me(body: ProfileIn, user: CurrentUser, session: SessionDep) -> UserOut:
     """Change your name or time zone (which decides what "today" means)."""
     updated = await users.update_profile(session, user.id, name=body.name, timezone=body.timezone)
     return UserOut.model_validate(updated)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=_UNAUTHORIZED)
 async def logout(user: CurrentUser, session: SessionDep) -> Response:
     """Sign out everywhere: every token this server issued you so far (on any device,
     REST and MCP alike) stops working. Tokens from an external provider are not
@@ -140,7 +154,18 @@ async def logout(user: CurrentUser, session: SessionDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/password", responses={429: ERROR_RESPONSES[422]})
+@router.post(
+    "/password",
+    responses={
+        **BODY_ERRORS,
+        **error_responses(
+            e401="No token, or a token that proves nothing",
+            e403="The current password is incorrect",
+            e429="Too many attempts for this account or address",
+        ),
+        **_INVALID,
+    },
+)
 async def change_password(
     body: PasswordChangeIn, identity: Identity, request: Request, session: SessionDep
 ) -> TokenOut:

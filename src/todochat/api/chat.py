@@ -24,7 +24,12 @@ from todochat.agent.chat import (
 from todochat.api.deps import PathIdentity, runtime_of
 from todochat.api.errors import error_response
 from todochat.api.idempotency import idempotent_request, replay_response
-from todochat.api.schemas import ERROR_RESPONSES, ErrorResponse
+from todochat.api.schemas import (
+    BODY_ERRORS,
+    ERROR_RESPONSES,
+    IDEMPOTENCY_ERRORS,
+    error_responses,
+)
 from todochat.db import DATABASE_RETRY_AFTER_SECONDS
 from todochat.services.idempotency import REPLAYED_HEADER, IdempotentRequest, StoredResponse
 
@@ -54,12 +59,18 @@ class ChatOut(BaseModel):
 # A turn's Idempotency-Key, when it is sent.
 TurnKey = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
 
-_FAILURES: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorResponse, "description": "Another turn of this conversation is running"},
-    429: {"model": ErrorResponse, "description": "Too many chat turns"},
-    502: {"model": ErrorResponse, "description": "The model provider failed"},
-    503: {"model": ErrorResponse, "description": "The database is unavailable"},
-    504: {"model": ErrorResponse, "description": "The model provider timed out"},
+_FAILURES = {
+    **BODY_ERRORS,
+    **IDEMPOTENCY_ERRORS,
+    **error_responses(
+        e409="Another turn of this conversation is running, or this Idempotency-Key's "
+        "first request still is: retry after Retry-After",
+        e429="Too many chat turns",
+        e500="The assistant failed unexpectedly (the apology is stored in the conversation)",
+        e502="The model provider failed",
+        e503="The database is unavailable",
+        e504="The model provider timed out",
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from todochat.api.deps import PathUser, SessionDep
 from todochat.api.idempotency import IdempotencyDep
-from todochat.api.schemas import ERROR_RESPONSES, PageOut
+from todochat.api.schemas import BODY_ERRORS, ERROR_RESPONSES, IDEMPOTENCY_ERRORS, PageOut
 from todochat.models import Message, MessageRole
 from todochat.services import conversations, messages
 from todochat.services.conversations import ConversationChanges
@@ -81,7 +81,12 @@ async def list_conversations(
     )
 
 
-@router.post("", status_code=201, response_model=ConversationOut)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ConversationOut,
+    responses={**BODY_ERRORS, **IDEMPOTENCY_ERRORS},
+)
 async def create_conversation(
     user: PathUser,
     session: SessionDep,
@@ -109,7 +114,7 @@ async def get_conversation(
     )
 
 
-@router.patch("/{id}")
+@router.patch("/{id}", responses=BODY_ERRORS)
 async def update_conversation(
     conversation_id: ConversationId, body: ConversationPatchIn, user: PathUser, session: SessionDep
 ) -> ConversationOut:
@@ -157,7 +162,12 @@ async def list_messages(
     return MessagePage(items=[MessageOut.model_validate(m) for m in page])
 
 
-@router.post("/{id}/messages", status_code=201, response_model=MessageOut)
+@router.post(
+    "/{id}/messages",
+    status_code=201,
+    response_model=MessageOut,
+    responses={**BODY_ERRORS, **IDEMPOTENCY_ERRORS},
+)
 async def append_message(
     conversation_id: ConversationId,
     body: MessageIn,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from todochat.api.deps import runtime_of
 from todochat.api.errors import database_unavailable
+from todochat.api.schemas import error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -32,7 +33,11 @@ async def _check_database(engine: AsyncEngine) -> None:
         await connection.execute(text("SELECT 1"))
 
 
-@router.get("/readyz", response_model=dict[str, str])
+@router.get(
+    "/readyz",
+    response_model=dict[str, str],
+    responses=error_responses(e503="The database did not answer in time"),
+)
 async def readyz(request: Request) -> JSONResponse:
     """The database answers within the readiness bound; 503 otherwise."""
     runtime = runtime_of(request)

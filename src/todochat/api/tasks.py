@@ -10,7 +10,7 @@ from pydantic import AliasChoices, BaseModel, Field
 
 from todochat.api.deps import PathUser, SessionDep
 from todochat.api.idempotency import IdempotencyDep
-from todochat.api.schemas import ERROR_RESPONSES, PageOut
+from todochat.api.schemas import BODY_ERRORS, ERROR_RESPONSES, IDEMPOTENCY_ERRORS, PageOut
 from todochat.models import Task, TaskPriority, TaskStatus, User
 from todochat.services import tasks
 from todochat.services.dates import in_timezone, parse_iso_due
@@ -141,7 +141,12 @@ async def list_tasks(
     return PageOut(items=[TaskOut.of(t, user) for t in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("", status_code=201, response_model=TaskOut)
+@router.post(
+    "",
+    status_code=201,
+    response_model=TaskOut,
+    responses={**BODY_ERRORS, **IDEMPOTENCY_ERRORS},
+)
 async def create_task(
     body: TaskIn, user: PathUser, session: SessionDep, idempotency: IdempotencyDep
 ) -> TaskOut | Response:
@@ -168,7 +173,7 @@ async def get_task(number: TaskNumber, user: PathUser, session: SessionDep) -> T
     return TaskOut.of(await tasks.get_task(session, user.id, number), user)
 
 
-@router.put("/{id}")
+@router.put("/{id}", responses=BODY_ERRORS)
 async def replace_task(
     number: TaskNumber, body: TaskReplaceIn, user: PathUser, session: SessionDep
 ) -> TaskOut:
@@ -179,7 +184,7 @@ async def replace_task(
     return TaskOut.of(task, user)
 
 
-@router.patch("/{id}")
+@router.patch("/{id}", responses=BODY_ERRORS)
 async def patch_task(
     number: TaskNumber, body: TaskPatchIn, user: PathUser, session: SessionDep
 ) -> TaskOut:
@@ -196,7 +201,7 @@ async def delete_task(number: TaskNumber, user: PathUser, session: SessionDep) -
     return Response(status_code=204)
 
 
-@router.patch("/{id}/complete")
+@router.patch("/{id}/complete", responses=BODY_ERRORS)
 async def toggle_completion(
     number: TaskNumber,
     user: PathUser,
