@@ -104,14 +104,19 @@ async def test_a_rest_write_answers_503_and_is_not_committed_later(
     rig: Rig, http: httpx.AsyncClient
 ) -> None:
     task = {"title": "Renew the passport"}
+    # The client sends an Idempotency-Key, so that a retry can never add the task twice.
+    headers = {**rig.account.headers, "Idempotency-Key": "renew-passport-1"}
     with rig.proxy.frozen():
-        response, elapsed = await timed(
-            http.post("/api/me/tasks", json=task, headers=rig.account.headers)
-        )
+        response, elapsed = await timed(http.post("/api/me/tasks", json=task, headers=headers))
     assert_unavailable_in_time(response, elapsed)
-    # The client retries once the database is back: the task exists exactly once.
-    retried = await http.post("/api/me/tasks", json=task, headers=rig.account.headers)
+    # The client retries with the same key once the database is back, twice: the task
+    # exists exactly once, and the second retry is the first one's answer replayed.
+    retried = await http.post("/api/me/tasks", json=task, headers=headers)
     assert retried.status_code == 201, retried.text
+    again = await http.post("/api/me/tasks", json=task, headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == retried.json()["id"]
+    assert again.headers.get("Idempotent-Replayed") == "true"
     listing = await http.get("/api/me/tasks", params={"limit": 200}, headers=rig.account.headers)
     titles = [item["title"] for item in listing.json()["items"]]
     assert titles.count("Renew the passport") == 1
