@@ -148,20 +148,11 @@ async def update_profile(
         values["timezone"] = validate_timezone(timezone)
     if not values:
         return await get_user(session, user_id)
-    statement = (
-        update(User)
-        .where(col(User.id) == user_id)
-        .values(values)
-        .returning(User)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    user: User | None = (await session.exec(statement)).scalar_one_or_none()
-    if user is None:
-        raise NotFoundError("user not found")
-    return user
+    return await _update_returning(session, user_id, dict(values))
 
 
 async def _update_returning(session: AsyncSession, user_id: str, values: dict[str, Any]) -> User:
+    """UPDATE the user's row with `values`; the row as stored."""
     statement = (
         update(User)
         .where(col(User.id) == user_id)
