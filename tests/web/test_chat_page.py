@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.support import PASSWORD, unique_email
 
-pytestmark = [pytest.mark.usefixtures("chromium_path"), pytest.mark.asyncio(loop_scope="session")]
+pytestmark = pytest.mark.usefixtures("chromium_path")
 
 
 async def expect_count(locator: Any, count: int) -> None:
