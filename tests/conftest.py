@@ -41,7 +41,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -304,6 +304,11 @@ class SharedServers:
             pytest.fail(NO_POSTGRESQL)
         return self.postgres.create()
 
+    def output(self, backend: str) -> str:
+        """The end of what the server of this engine has written."""
+        server = self.servers.get(backend)
+        return server.output()[-5000:] if server is not None else ""
+
     def stop_all(self) -> None:
         for server in self.servers.values():
             server.stop()
@@ -328,3 +333,19 @@ def shared_server(backend: str, shared_servers: SharedServers) -> str:
     of its own (`unique_email`) and looks at nothing else. A test that stops or restarts
     a server, or needs other settings, starts its own (`live_server`, `ServerProcess`)."""
     return shared_servers.base_url(backend)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test that used a shared server shows the end of that server's log (the
+    log's directory is gone after a few more runs)."""
+    report: pytest.TestReport = yield
+    if not report.failed or not isinstance(item, pytest.Function):
+        return report
+    servers = item.funcargs.get("shared_servers")
+    if isinstance(servers, SharedServers):
+        backend = item.callspec.params["backend"]
+        report.sections.append((f"todochat serve ({backend}, shared) log", servers.output(backend)))
+    return report

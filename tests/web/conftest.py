@@ -3,8 +3,8 @@
 Chromium is launched once per session (per xdist worker) and every test opens windows
 (browser contexts) of its own, closed after it. The server is the session's shared
 `todochat serve` (tests/conftest.py): each test signs up fresh accounts
-(`unique_email`). The tests run in the session's event loop, where the browser lives
-(`pytest.mark.asyncio(loop_scope="session")` in each module).
+(`unique_email`). Every test here runs in the session's event loop, where the browser
+lives: this conftest marks each module `pytest.mark.asyncio(loop_scope="session")`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ def _browser_available() -> str | None:
     except ImportError:
         return "the Python `playwright` package is not installed"
     return None
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Run each test module of this folder in the session's event loop."""
+    if isinstance(collector, pytest.Module):
+        collector.add_marker(pytest.mark.asyncio(loop_scope="session"))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.support import PASSWORD, unique_email
 
-pytestmark = [pytest.mark.usefixtures("chromium_path"), pytest.mark.asyncio(loop_scope="session")]
+pytestmark = pytest.mark.usefixtures("chromium_path")
 
 
 async def expect_count(locator: Any, count: int) -> None:
@@ -35,6 +35,9 @@ async def sign_up(page: Any, email: str, name: str = "Ada") -> None:
     await page.fill("input[name=password]", PASSWORD)
     await page.click("#auth-submit")
     await page.wait_for_selector("#app:not([hidden])")
+    # The page shows the chat before it has loaded the (empty) conversation list, and
+    # then starts a new conversation, which empties the message list: wait for that.
+    await page.wait_for_selector(".message.welcome")
 
 
 async def send(page: Any, text: str) -> str:
