@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -180,8 +180,11 @@ class BuiltinAgent:
     name = "builtin"
     answers_at_once = True
 
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self._clock = clock or (lambda: datetime.now(UTC))
+
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
-        turn = _Turn(request)
+        turn = _Turn(request, self._clock())
         outcome = await turn.answer()
         for call in request.tools.calls:
             yield ToolCalled(call)
@@ -206,8 +209,9 @@ class _Resolved:
 class _Turn:
     """One turn of the built-in agent."""
 
-    def __init__(self, request: AgentRequest) -> None:
+    def __init__(self, request: AgentRequest, now: datetime) -> None:
         self.request = request
+        self.now = now
         self.tools = request.tools
         self.timezone = request.timezone
         self._all_tasks: list[TaskItem] | None = None
@@ -371,11 +375,11 @@ class _Turn:
         return _Outcome(f"Sorry, I couldn't do that: {call.error}")
 
     async def _add(self, slots: dict[str, str]) -> _Outcome:
-        title, priority, due = split_title(slots.get("title", ""), self.timezone)
+        title, priority, due = split_title(slots.get("title", ""), self.timezone, now=self.now)
         if not title:
             return _Outcome("What should the task say? For example: “add buy milk”.")
         if due is None and slots.get("due"):
-            due = parse_natural_due(slots["due"], self.timezone)
+            due = parse_natural_due(slots["due"], self.timezone, now=self.now)
         arguments: dict[str, Any] = {"title": title}
         if priority:
             arguments["priority"] = priority
@@ -464,7 +468,7 @@ class _Turn:
     def _due_within(self, tasks: list[TaskItem], when: str) -> list[TaskItem]:
         """The tasks whose due date falls in `when`, in the user's time zone."""
         zone = ZoneInfo(self.timezone)
-        now = datetime.now(zone)
+        now = self.now.astimezone(zone)
         today = now.date()
         week_end = last_day_of("week", today)
         day = timedelta(days=1)
@@ -583,7 +587,7 @@ class _Turn:
                 {"due_date": "none"},
                 "Removed the due date from task #{number} {title}.",
             )
-        due = parse_natural_due(due_text, self.timezone)
+        due = parse_natural_due(due_text, self.timezone, now=self.now)
         if due is None:
             return _Outcome(
                 f"I couldn't understand the date {_quoted(due_text)}. "
