@@ -1,22 +1,22 @@
 """The built-in agent: deterministic, offline, no key.
 
-It matches the message against the phrasebook, resolves which task is meant (by
-number, by words of its title, or "it" from the conversation so far), calls the
-tools, and answers with a friendly confirmation. When a description fits several
-tasks it asks which one rather than guessing, and remembers the question in the
-reply's metadata so that "the second one" can answer it on the next turn.
+Each turn runs the language pipeline (`agent/language`): normalise → intent → slots
+→ reference, then acts through the tool functions and answers from one reply table.
+It never stores words it did not understand: it asks. It changes several tasks at
+once only when each is named, asks when a description fits more than one task, and
+keeps what it showed and asked in the reply's metadata so that "the second one" or
+"it" can follow on the next turn.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from todochat.agent import phrasebook as pb
 from todochat.agent.base import (
     AgentEvent,
     AgentReply,
@@ -26,152 +26,55 @@ from todochat.agent.base import (
     TextDelta,
     ToolCalled,
 )
-from todochat.agent.phrasebook import Intent
+from todochat.agent.language import replies
+from todochat.agent.language.intent import Intent, IntentScore, command_start, score_intents
+from todochat.agent.language.normalise import Utterance, normalise
+from todochat.agent.language.reference import Reference, find_by_title, parse_reference
+from todochat.agent.language.slots import (
+    Change,
+    read_change,
+    read_list_filter,
+    read_new_tasks,
+    read_target,
+)
+from todochat.agent.language.when import find_when
 from todochat.agent.toolbox import ToolCallRecord
-from todochat.services.dates import describe_due, last_day_of, parse_natural_due
+from todochat.services.dates import describe_due, last_day_of
 from todochat.tools import TaskChange, TaskItem
 
-_NUMBER_REF = re.compile(r"^(?:(?:task|todo|item|number|no\.?)\s*)?#?\s*(\d{1,9})$", re.IGNORECASE)
-# "tasks 2 and 3", "#4, #5 & #7": several tasks named exactly, by number.
-_NUMBER_LIST = re.compile(
-    r"^(?:(?:tasks?|todos?|items?|numbers?)\s*)?#?\s*\d{1,9}(?:\s*(?:,|and|&|\+)\s*#?\s*\d{1,9})+$",
-    re.IGNORECASE,
-)
-# The most tasks one message may change by listing their numbers.
-MAX_LISTED_TASKS = 10
-# Typographic quotes (as phones type them) read as plain ones.
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-_WORD = re.compile(r"[\w'-]+")
-
-
-@dataclass(frozen=True)
-class Understanding:
-    intent: Intent
-    slots: dict[str, str]
+# The most tasks one message may change or add.
+MAX_TASKS_AT_ONCE = 10
+_ACTION_WORDS = {
+    Intent.ADD: "add a task",
+    Intent.LIST: "show your tasks",
+    Intent.SHOW: "show a task",
+    Intent.COMPLETE: "mark a task done",
+    Intent.DELETE: "delete a task",
+    Intent.UPDATE: "change a task",
+    Intent.REOPEN: "reopen a task",
+}
 
 
 @dataclass
-class _Outcome:
-    """What a handler says, plus metadata to keep with the reply."""
+class Outcome:
+    """What a turn says, plus what to remember with the reply: `about` (the tasks it
+    was about, for "it"), `shown` (a list shown, for "the second one") and `awaiting`
+    (a question asked, for its answer)."""
 
     text: str
-    metadata: dict[str, Any] = field(default_factory=dict)
+    about: list[int] = field(default_factory=list)
+    shown: list[int] | None = None
+    awaiting: dict[str, Any] | None = None
 
-
-def normalize(message: str) -> str:
-    """One line, typographic quotes made plain, no trailing punctuation."""
-    text = " ".join(message.translate(_QUOTES).split())
-    return text.rstrip(" .!?;,")
-
-
-def understand(message: str) -> Understanding | None:
-    """The intent and slots of a message, or None if no phrasing fits, as said or
-    without the filler words around it ("actually", "could you", "please")."""
-    text = normalize(message)
-    bare = pb.TRAILING_FILLERS.sub("", pb.LEADING_FILLERS.sub("", text)).strip(" ,")
-    for candidate in dict.fromkeys([text, bare]):
-        if not candidate:
-            continue
-        for phrasing in pb.PHRASINGS:
-            match = phrasing.pattern.fullmatch(candidate)
-            if match:
-                slots = {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
-                return Understanding(phrasing.intent, {**slots, **phrasing.fixed})
-    return None
-
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"`":
-        return text[1:-1].strip()
-    return text
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def _stem(word: str) -> str:
-    # "grocery" and "groceries" share a stem: consonant + y makes its plural in -ies.
-    if len(word) > 3 and word.endswith("y") and word[-2] not in "aeiouy":
-        return word[:-1]
-    for suffix in ("ies", "es", "s", "ing"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _listed_numbers(reference: str) -> list[int]:
-    """The task numbers of "tasks 2 and 3" (in order, once each); [] for anything else."""
-    reference = _unquote(reference).strip()
-    if not _NUMBER_LIST.match(reference):
-        return []
-    return list(dict.fromkeys(int(n) for n in re.findall(r"\d+", reference)))
-
-
-def title_matches(reference: str, title: str) -> bool:
-    """Whether every meaningful word of `reference` appears in `title`
-    (ignoring case and simple plural or -ing endings)."""
-    wanted = [_stem(w) for w in _words(reference) if w not in pb.REF_STOPWORDS]
-    if not wanted:
-        return False
-    have = {_stem(w) for w in _words(title)}
-    return all(any(h == w or (len(w) >= 4 and h.startswith(w)) for h in have) for w in wanted)
-
-
-def split_title(
-    text: str, timezone: str, now: datetime | None = None
-) -> tuple[str, str | None, datetime | None]:
-    """A new task's title, with its priority and due date taken out of it:
-    "buy milk tomorrow with high priority" → ("Buy milk", "high", tomorrow)."""
-    title = pb.TRAILING_LIST_WORDS.sub("", text.strip())
-    if len(title) >= 2 and title[0] in "'\"" and title[-1] == title[0]:
-        return _capitalized(title[1:-1].strip()), None, None
-    priority: str | None = None
-    for pattern, fixed in pb.TITLE_PRIORITY_PATTERNS:
-        match = pattern.search(title)
-        if match:
-            named = match.groupdict().get("p")
-            priority = fixed or pb.PRIORITY_WORDS.get((named or "").lower())
-            title = (title[: match.start()] + title[match.end() :]).strip(" ,;:-")
-            break
-    due: datetime | None = None
-    for lead in pb.DUE_LEADS.finditer(title):
-        candidate = title[lead.start() :]
-        if lead.start() == 0 or not pb.DATE_HINTS.search(candidate):
-            continue
-        parsed = parse_natural_due(pb.DUE_CONNECTORS.sub("", candidate), timezone, now=now)
-        if parsed is not None:
-            due = parsed
-            title = title[: lead.start()].rstrip(" ,;-")
-            break
-    return _capitalized(_unquote(title)), priority, due
-
-
-def _changed(call: ToolCallRecord) -> TaskChange:
-    """The typed result of a successful add, complete, delete or update call."""
-    if not isinstance(call.value, TaskChange):
-        raise TypeError(f"{call.name} did not return a task change")
-    return call.value
-
-
-def _listed(call: ToolCallRecord) -> list[TaskItem] | None:
-    """The tasks a successful list_tasks call returned; None if it failed."""
-    if not call.ok or not isinstance(call.value, list):
-        return None
-    return call.value
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _quoted(title: str) -> str:
-    return f"“{title}”"
+    def metadata(self) -> dict[str, Any]:
+        stored: dict[str, Any] = {}
+        if self.about:
+            stored["about"] = self.about
+        if self.shown is not None:
+            stored["shown"] = self.shown
+        if self.awaiting is not None:
+            stored["awaiting"] = self.awaiting
+        return stored
 
 
 class BuiltinAgent:
@@ -184,8 +87,7 @@ class BuiltinAgent:
         self._clock = clock or (lambda: datetime.now(UTC))
 
     async def stream(self, request: AgentRequest) -> AsyncIterator[AgentEvent]:
-        turn = _Turn(request, self._clock())
-        outcome = await turn.answer()
+        outcome = await _Turn(request, self._clock()).answer()
         for call in request.tools.calls:
             yield ToolCalled(call)
         # The whole answer is known at once; send it in word-sized pieces so that
@@ -194,266 +96,164 @@ class BuiltinAgent:
             yield TextDelta(piece)
         yield ReplyDone(
             AgentReply(
-                text=outcome.text, tool_calls=list(request.tools.calls), metadata=outcome.metadata
+                text=outcome.text,
+                tool_calls=list(request.tools.calls),
+                metadata=outcome.metadata(),
             )
         )
 
 
-@dataclass
-class _Resolved:
-    number: int | None = None
-    title: str = ""
-    outcome: _Outcome | None = None
+def _changed(call: ToolCallRecord) -> TaskChange:
+    if not isinstance(call.value, TaskChange):
+        raise TypeError(f"{call.name} did not return a task change")
+    return call.value
+
+
+def _listed(call: ToolCallRecord) -> list[TaskItem] | None:
+    if not call.ok or not isinstance(call.value, list):
+        return None
+    return call.value
 
 
 class _Turn:
-    """One turn of the built-in agent."""
+    """One turn: read the message, resolve the task, act, answer."""
 
     def __init__(self, request: AgentRequest, now: datetime) -> None:
         self.request = request
-        self.now = now
         self.tools = request.tools
         self.timezone = request.timezone
+        self.now = now.astimezone(ZoneInfo(request.timezone))
+        self.utterance: Utterance = normalise(request.message)
         self._all_tasks: list[TaskItem] | None = None
-        self._handlers: dict[Intent, Callable[[dict[str, str]], Awaitable[_Outcome]]] = {
-            Intent.ADD: self._add,
-            Intent.LIST: self._list,
-            Intent.SHOW: self._show,
-            Intent.COMPLETE: self._complete,
-            Intent.DELETE: self._delete,
-            Intent.RENAME: self._rename,
-            Intent.DESCRIBE: self._describe,
-            Intent.PRIORITIZE: self._prioritize,
-            Intent.RESCHEDULE: self._reschedule,
-        }
 
-    async def answer(self) -> _Outcome:
-        resumed = self._answer_to_question()
-        understood = resumed or understand(self.request.message)
-        if understood is None:
-            return _Outcome(pb.NOT_UNDERSTOOD + self._add_suggestion() + pb.HELP_TEXT)
-        if understood.intent == Intent.GREET:
-            return _Outcome(pb.GREETING)
-        if understood.intent == Intent.THANK:
-            return _Outcome(pb.THANKS_REPLY)
-        if understood.intent == Intent.HELP:
-            return _Outcome(pb.HELP_TEXT)
-        if understood.intent == Intent.BULK:
-            return _Outcome(pb.BULK_REPLY)
-        if understood.intent == Intent.REOPEN:
-            return _Outcome(pb.REOPEN_REPLY)
-        return await self._handlers[understood.intent](understood.slots)
+    # Reading ---------------------------------------------------------------------
 
-    def _add_suggestion(self) -> str:
-        """ "buy bread" alone may be a task to add: say how, for a few plain words."""
-        text = normalize(self.request.message)
-        if 1 <= len(text.split()) <= 6 and not re.search(r"[?:/@#]", self.request.message):
-            return pb.ADD_SUGGESTION.format(text=text[:1].lower() + text[1:])
-        return ""
-
-    # Follow-ups ---------------------------------------------------------------
-
-    def _last_assistant(self) -> HistoryEntry | None:
-        for entry in reversed(self.request.history):
-            if entry.role == "assistant":
-                return entry
-        return None
-
-    def _answer_to_question(self) -> Understanding | None:
-        """If the last reply asked "which one?", a number or "the second one" answers it."""
-        last = self._last_assistant()
-        awaiting = (last.metadata or {}).get("awaiting") if last else None
-        if not isinstance(awaiting, dict):
-            return None
-        candidates = [int(n) for n in awaiting.get("candidates", []) if isinstance(n, int)]
-        text = normalize(self.request.message).lower()
-        text = re.sub(r"^(?:the |number |#)", "", text)
-        text = re.sub(r"\s+(?:one|task)$", "", text)
-        chosen: int | None = None
-        if (match := _NUMBER_REF.match(text)) is not None:
-            number = int(match.group(1))
-            # A small number is a position in the list offered, unless it is a candidate.
-            if number in candidates:
-                chosen = number
-            elif 1 <= number <= len(candidates):
-                chosen = candidates[number - 1]
-        elif text in pb.ORDINALS and candidates:
-            position = pb.ORDINALS[text]
-            if position == -1 or position <= len(candidates):
-                chosen = candidates[position - 1 if position > 0 else -1]
-        if chosen is None:
-            return None
-        slots = {k: str(v) for k, v in dict(awaiting.get("slots", {})).items()}
-        slots["ref"] = f"task {chosen}"
-        try:
-            return Understanding(Intent(str(awaiting.get("intent"))), slots)
-        except ValueError:
-            return None
-
-    def _recent_calls(self) -> Iterator[dict[str, Any]]:
-        """Tool calls of this turn, then of earlier turns, newest first."""
-        for record in reversed(self.tools.calls):
-            yield record.as_json()
-        for entry in reversed(self.request.history):
-            yield from reversed(entry.tool_calls or [])
-
-    def _last_task_number(self) -> int | None:
-        """The task the conversation was last about, from the stored tool calls."""
-        for call in self._recent_calls():
-            result = call.get("result")
-            if call.get("name") == "delete_task":
-                continue
-            if not isinstance(result, dict):
-                continue
-            if isinstance(result.get("task_id"), int):
-                return int(result["task_id"])
-            # A listing of exactly one task: {"count": 1, "task_ids": [n]}.
-            listed = result.get("task_ids")
-            if isinstance(listed, list) and len(listed) == 1 and isinstance(listed[0], int):
-                return listed[0]
-        return None
-
-    # Which task ---------------------------------------------------------------
-
-    async def _resolve(self, slots: dict[str, str], intent: Intent) -> _Resolved:
-        reference = _unquote(slots.get("ref", ""))
-        lowered = reference.lower().strip()
-        if not lowered:
-            return _Resolved(outcome=_Outcome(pb.WHICH_TASK))
-        if (match := _NUMBER_REF.match(lowered)) is not None:
-            return _Resolved(number=int(match.group(1)))
-        if lowered in pb.BACK_REFERENCES:
-            number = self._last_task_number()
-            if number is None:
-                return _Resolved(outcome=_Outcome(pb.WHICH_TASK))
-            return _Resolved(number=number)
-        tasks = await self._every_task()
-        if tasks is None:
-            return _Resolved(outcome=_Outcome("Sorry, I couldn't look up your tasks just now."))
-        matches = [t for t in tasks if title_matches(reference, t.title)]
-        if intent != Intent.DELETE:
-            # "the groceries task is done" means the open one, not last week's.
-            open_matches = [t for t in matches if not t.completed]
-            matches = open_matches or matches
-        if not matches:
-            return _Resolved(
-                outcome=_Outcome(
-                    f"I couldn't find a task matching {_quoted(reference)}. "
-                    "Say “show my tasks” to see them with their numbers."
-                )
+    async def answer(self) -> Outcome:
+        awaited = await self._answer_to_question()
+        if awaited is not None:
+            return awaited
+        score = score_intents(self.utterance)
+        if score.intent is None:
+            return await self._without_intent()
+        if score.tied and {score.intent, score.runner_up} not in _COMPATIBLE:
+            assert score.runner_up is not None
+            return Outcome(
+                replies.ask_between(_ACTION_WORDS[score.intent], _ACTION_WORDS[score.runner_up])
             )
-        if len(matches) > 1:
-            options = ", ".join(f"#{t.id} {_quoted(t.title)}" for t in matches[:8])
-            return _Resolved(
-                outcome=_Outcome(
-                    f"More than one task matches {_quoted(reference)}: {options}. "
-                    "Which one do you mean? Tell me the number.",
-                    metadata={
-                        "awaiting": {
-                            "intent": intent.value,
-                            "candidates": [t.id for t in matches[:8]],
-                            "slots": {k: v for k, v in slots.items() if k != "ref"},
-                        }
-                    },
-                )
+        return await self._act(score.intent, score)
+
+    async def _act(self, intent: Intent, score: IntentScore) -> Outcome:
+        if intent == Intent.GREET:
+            return Outcome(replies.GREETING)
+        if intent == Intent.THANK:
+            return Outcome(replies.THANKS)
+        if intent == Intent.HELP:
+            return Outcome(replies.HELP)
+        if intent == Intent.REOPEN:
+            return Outcome(replies.REOPEN)
+        if intent == Intent.ADD:
+            return await self._add()
+        if intent == Intent.LIST:
+            if Intent.SHOW in score.scores and self._names_one_task():
+                return await self._show()
+            return await self._list()
+        if intent == Intent.SHOW:
+            return await self._show()
+        if intent == Intent.COMPLETE:
+            return await self._change_each("complete", self._complete_one)
+        if intent == Intent.DELETE:
+            return await self._change_each("delete", self._delete_one)
+        return await self._update()
+
+    def _names_one_task(self) -> bool:
+        reference = self._reference("show")
+        return bool(reference.numbers) and len(reference.numbers) == 1
+
+    async def _without_intent(self) -> Outcome:
+        """No intent cue: a bare date after talk of a task ("on sunday") moves it."""
+        whens = find_when(self.utterance, self.timezone, self.now)
+        start = command_start(self.utterance)
+        covered = {i for w in whens for i in w.tokens}
+        rest = [
+            t for i, t in enumerate(self.utterance.tokens)
+            if i >= start and i not in covered and t.kind == "word" and t.word not in ("it", "for", "to", "due", "make", "then")
+        ]
+        if whens and not rest and not whens[0].recurring and whens[0].due is not None:
+            number = self._last_task()
+            if number is not None:
+                return await self._apply_update([number], Change(due=whens[0].due))
+        return Outcome(replies.NOT_UNDERSTOOD)
+
+    # Adding ----------------------------------------------------------------------
+
+    async def _add(self) -> Outcome:
+        reading = read_new_tasks(self.utterance, self.timezone, self.now)
+        if reading.recurring:
+            return Outcome(replies.REPEAT.format(example="water the plants"))
+        if reading.problem and reading.problem.startswith("leftover:"):
+            return Outcome(replies.ask_about_leftover(reading.problem.split(":", 1)[1]))
+        if not reading.tasks:
+            return Outcome(replies.WHAT_TITLE)
+        if len(reading.tasks) > MAX_TASKS_AT_ONCE:
+            return Outcome(replies.TOO_MANY.format(limit=MAX_TASKS_AT_ONCE))
+        lines: list[str] = []
+        about: list[int] = []
+        for task in reading.tasks:
+            arguments: dict[str, Any] = {"title": task.title}
+            if task.priority:
+                arguments["priority"] = task.priority
+            if task.due is not None:
+                arguments["due_date"] = task.due.isoformat()
+            call = await self.tools.call("add_task", arguments)
+            if not call.ok:
+                lines.append(replies.could_not(call.error))
+                continue
+            change = _changed(call)
+            about.append(change.task_id)
+            lines.append(
+                replies.added(change.task_id, change.title, task.due, task.priority, self.timezone, self.now)
             )
-        return _Resolved(number=matches[0].id, title=matches[0].title)
+        return Outcome("\n".join(lines), about=about)
 
-    async def _every_task(self) -> list[TaskItem] | None:
-        """All the user's tasks (one list_tasks call per turn at most); None on failure."""
-        if self._all_tasks is None:
-            listing = await self.tools.call("list_tasks", {"status": "all", "limit": 200})
-            self._all_tasks = _listed(listing)
-        return self._all_tasks
+    # Listing ---------------------------------------------------------------------
 
-    # Handlers -----------------------------------------------------------------
-
-    def _failure(self, call: ToolCallRecord) -> _Outcome:
-        number = call.arguments.get("task_id")
-        if isinstance(number, int) and "not found" in (call.error or ""):
-            return _Outcome(pb.NO_SUCH_TASK.format(number=number))
-        return _Outcome(f"Sorry, I couldn't do that: {call.error}")
-
-    async def _add(self, slots: dict[str, str]) -> _Outcome:
-        title, priority, due = split_title(slots.get("title", ""), self.timezone, now=self.now)
-        if not title:
-            return _Outcome("What should the task say? For example: “add buy milk”.")
-        if due is None and slots.get("due"):
-            due = parse_natural_due(slots["due"], self.timezone, now=self.now)
-        arguments: dict[str, Any] = {"title": title}
-        if priority:
-            arguments["priority"] = priority
-        if due is not None:
-            arguments["due_date"] = due.isoformat()
-        call = await self.tools.call("add_task", arguments)
-        if not call.ok:
-            return self._failure(call)
-        details = []
-        if due is not None:
-            details.append(f"due {describe_due(due, self.timezone)}")
-        if priority:
-            details.append(f"{priority} priority")
-        suffix = f" ({', '.join(details)})" if details else ""
-        return _Outcome(
-            f"Added task #{_changed(call).task_id}: {_quoted(_changed(call).title)}{suffix}."
-        )
-
-    async def _list(self, slots: dict[str, str]) -> _Outcome:
-        status = pb.STATUS_WORDS.get(slots.get("status", "").lower(), "all")
-        arguments: dict[str, Any] = {"status": status, "limit": 200}
-        query = _unquote(slots.get("query", ""))
-        if query:
-            arguments["query"] = query
+    async def _list(self) -> Outcome:
+        wanted = read_list_filter(self.utterance)
+        arguments: dict[str, Any] = {"status": wanted.status, "limit": 100}
+        if wanted.query:
+            arguments["query"] = wanted.query
         call = await self.tools.call("list_tasks", arguments)
         tasks = _listed(call)
         if tasks is None:
-            return self._failure(call)
-        when = pb.WHEN_WORDS.get(slots.get("when", "").lower())
-        if when:
-            tasks = self._due_within(tasks, when)
-        priority = pb.PRIORITY_WORDS.get(slots.get("priority", "").lower())
-        if priority:
-            tasks = [t for t in tasks if t.priority == priority]
+            return Outcome(replies.could_not(call.error))
+        if wanted.when:
+            tasks = self._due_within(tasks, wanted.when)
+        if wanted.priority:
+            tasks = [t for t in tasks if t.priority == wanted.priority]
+        shown = [t.id for t in tasks]
         if not tasks:
-            return _Outcome(self._nothing_listed(status, query, when, priority))
-        count = _count(len(tasks), "task")
-        if query:
-            heading = f"Tasks mentioning {_quoted(query)}:"
-        elif when == "overdue":
-            heading = f"You have {count} overdue:"
-        elif when:
-            heading = f"Due {when}: {count}:"
-        elif priority:
-            heading = f"You have {count} at {priority} priority:"
+            return Outcome(self._nothing_listed(wanted.status, wanted.query, wanted.when, wanted.priority), shown=shown)
+        number = replies.count(len(tasks), "task")
+        if wanted.query:
+            heading = f"Tasks mentioning {replies.quoted(wanted.query)}:"
+        elif wanted.when == "overdue":
+            heading = f"You have {number} overdue:"
+        elif wanted.when:
+            heading = f"Due {wanted.when}: {number}"
+        elif wanted.priority:
+            heading = f"You have {number} at {wanted.priority} priority:"
         else:
             heading = {
-                "pending": f"You have {count} pending:",
-                "completed": f"You've completed {count}:",
-            }.get(status, f"Your list has {count}:")
-        return _Outcome("\n".join([heading, *(self._line(t, status) for t in tasks)]))
-
-    async def _show(self, slots: dict[str, str]) -> _Outcome:
-        resolved = await self._resolve(slots, Intent.SHOW)
-        if resolved.outcome is not None:
-            return resolved.outcome
-        tasks = await self._every_task()
-        if tasks is None:
-            return _Outcome("Sorry, I couldn't look up your tasks just now.")
-        task = next((t for t in tasks if t.id == resolved.number), None)
-        if task is None:
-            return _Outcome(pb.NO_SUCH_TASK.format(number=resolved.number))
-        facts = ["done" if task.completed else "pending", f"{task.priority} priority"]
-        if task.due_date is not None:
-            facts.append("due " + describe_due(task.due_date, self.timezone))
-        text = f"Task #{task.id} {_quoted(task.title)}: {', '.join(facts)}."
-        if task.description:
-            text += f"\nNotes: {task.description}"
-        return _Outcome(text)
+                "pending": f"You have {number} to do:",
+                "completed": f"You've completed {number}:",
+            }.get(wanted.status, f"Your list has {number}:")
+        lines = [heading, *(self._line(t, wanted.status) for t in tasks)]
+        return Outcome("\n".join(lines), about=shown if len(shown) == 1 else [], shown=shown)
 
     @staticmethod
-    def _nothing_listed(status: str, query: str, when: str | None, priority: str | None) -> str:
+    def _nothing_listed(status: str, query: str | None, when: str | None, priority: str | None) -> str:
         if query:
-            return f"No tasks mention {_quoted(query)}."
+            return f"No tasks mention {replies.quoted(query)}."
         if when == "overdue":
             return "Nothing is overdue — well done!"
         if when:
@@ -461,15 +261,13 @@ class _Turn:
         if priority:
             return f"No open tasks at {priority} priority."
         return {
-            "pending": "Nothing pending — you're all caught up!",
+            "pending": "Nothing left to do — you're all caught up!",
             "completed": "You haven't completed any tasks yet.",
         }.get(status, "Your list is empty. Try “add buy milk”.")
 
     def _due_within(self, tasks: list[TaskItem], when: str) -> list[TaskItem]:
-        """The tasks whose due date falls in `when`, in the user's time zone."""
         zone = ZoneInfo(self.timezone)
-        now = self.now.astimezone(zone)
-        today = now.date()
+        today = self.now.date()
         week_end = last_day_of("week", today)
         day = timedelta(days=1)
         first, last = {
@@ -480,123 +278,318 @@ class _Turn:
         }.get(when, (today, today))
         kept = []
         for task in tasks:
-            if task.due_date is None:
+            if task.due_date is None or task.completed:
                 continue
             moment = task.due_date.astimezone(zone)
-            if moment < now if when == "overdue" else first <= moment.date() <= last:
+            if moment < self.now if when == "overdue" else first <= moment.date() <= last:
                 kept.append(task)
         return kept
 
     def _line(self, task: TaskItem, status: str) -> str:
         notes = []
-        if task.priority in ("high", "urgent"):
-            notes.append(task.priority)
+        if task.priority in ("high", "urgent", "low"):
+            notes.append(f"{task.priority} priority")
         if task.due_date is not None and not task.completed:
-            notes.append("due " + describe_due(task.due_date, self.timezone))
+            notes.append(replies.due_phrase(task.due_date, self.timezone, self.now))
         mark = "✓ " if task.completed and status == "all" else ""
         extra = f" — {', '.join(notes)}" if notes else ""
         return f"{mark}#{task.id} {task.title}{extra}"
 
-    async def _with_task(
-        self,
-        slots: dict[str, str],
-        intent: Intent,
-        act: Callable[[int], Awaitable[_Outcome]],
-    ) -> _Outcome:
-        listed = _listed_numbers(slots.get("ref", ""))
-        if len(listed) > MAX_LISTED_TASKS:
-            return _Outcome(f"That's a lot at once: name at most {MAX_LISTED_TASKS} tasks.")
-        if listed:
-            # Several tasks, each named by its number: exactly what was asked for.
-            outcomes = [await act(number) for number in listed]
-            return _Outcome("\n".join(outcome.text for outcome in outcomes))
-        resolved = await self._resolve(slots, intent)
-        if resolved.outcome is not None:
-            return resolved.outcome
-        assert resolved.number is not None
-        return await act(resolved.number)
+    # One task --------------------------------------------------------------------
 
-    async def _complete(self, slots: dict[str, str]) -> _Outcome:
-        async def act(number: int) -> _Outcome:
-            call = await self.tools.call("complete_task", {"task_id": number})
-            if not call.ok:
-                return self._failure(call)
-            return _Outcome(
-                f"Nice work! Task #{number} {_quoted(_changed(call).title)} is marked as complete."
+    async def _show(self) -> Outcome:
+        targets = await self._targets(self._reference("show"), Intent.SHOW, {})
+        if isinstance(targets, Outcome):
+            return targets
+        tasks = await self._every_task()
+        if tasks is None:
+            return Outcome(replies.LOOKUP_FAILED)
+        lines = []
+        for number in targets:
+            task = next((t for t in tasks if t.id == number), None)
+            if task is None:
+                lines.append(replies.no_such_task(number))
+                continue
+            facts = ["done" if task.completed else "not done yet", f"{task.priority} priority"]
+            if task.due_date is not None:
+                facts.append(replies.due_phrase(task.due_date, self.timezone, self.now))
+            line = f"Task #{task.id} {replies.quoted(task.title)}: {', '.join(facts)}."
+            if task.description:
+                line += f"\nNotes: {task.description}"
+            lines.append(line)
+        return Outcome("\n".join(lines), about=list(targets))
+
+    def _reference(self, kind: str, skip: set[int] | None = None) -> Reference:
+        target = read_target(self.utterance, kind, skip)
+        return parse_reference(target.words, target.text)
+
+    async def _change_each(self, kind: str, act: Callable[[int], Any]) -> Outcome:
+        intent = Intent.COMPLETE if kind == "complete" else Intent.DELETE
+        targets = await self._targets(self._reference(kind), intent, {})
+        if isinstance(targets, Outcome):
+            return targets
+        outcomes = [await act(number) for number in targets]
+        return Outcome(
+            "\n".join(o.text for o in outcomes),
+            about=[n for o in outcomes for n in o.about],
+        )
+
+    async def _complete_one(self, number: int) -> Outcome:
+        call = await self.tools.call("complete_task", {"task_id": number})
+        if not call.ok:
+            return Outcome(self._failure(call))
+        return Outcome(replies.completed(number, _changed(call).title), about=[number])
+
+    async def _delete_one(self, number: int) -> Outcome:
+        call = await self.tools.call("delete_task", {"task_id": number})
+        if not call.ok:
+            return Outcome(self._failure(call))
+        return Outcome(replies.deleted(number, _changed(call).title))
+
+    def _failure(self, call: ToolCallRecord) -> str:
+        number = call.arguments.get("task_id")
+        if isinstance(number, int) and "not found" in (call.error or ""):
+            return replies.no_such_task(number)
+        return replies.could_not(call.error)
+
+    async def _update(self) -> Outcome:
+        change, used = read_change(self.utterance, self.timezone, self.now)
+        if change.problem == "title":
+            return Outcome("What should the new title be? Say “rename task 2 to …”.")
+        if change.problem == "description":
+            return Outcome("What should the note say? Say “add a note to task 2: …”.")
+        if change.empty:
+            return Outcome(
+                "What should I change — the title, the due date, the priority or the notes?"
             )
+        reference = self._reference("update", used)
+        targets = await self._targets(reference, Intent.UPDATE, _change_json(change))
+        if isinstance(targets, Outcome):
+            return targets
+        return await self._apply_update(targets, change)
 
-        return await self._with_task(slots, Intent.COMPLETE, act)
-
-    async def _delete(self, slots: dict[str, str]) -> _Outcome:
-        async def act(number: int) -> _Outcome:
-            call = await self.tools.call("delete_task", {"task_id": number})
+    async def _apply_update(self, targets: list[int], change: Change) -> Outcome:
+        lines: list[str] = []
+        about: list[int] = []
+        for number in targets:
+            arguments: dict[str, Any] = {"task_id": number}
+            if change.title:
+                arguments["title"] = change.title
+            if change.priority:
+                arguments["priority"] = change.priority
+            if change.due_clear:
+                arguments["due_date"] = "none"
+            elif change.due is not None:
+                arguments["due_date"] = change.due.isoformat()
+            if change.description:
+                arguments["description"] = change.description
+                if change.append:
+                    tasks = await self._every_task()
+                    current = next((t for t in tasks or [] if t.id == number), None)
+                    if current is not None and current.description:
+                        arguments["description"] = f"{current.description}\n{change.description}"
+            call = await self.tools.call("update_task", arguments)
             if not call.ok:
-                return self._failure(call)
-            return _Outcome(f"Deleted task #{number}: {_quoted(_changed(call).title)}.")
+                lines.append(self._failure(call))
+                continue
+            about.append(number)
+            lines.append(self._updated_text(number, _changed(call).title, change))
+        return Outcome("\n".join(lines), about=about)
 
-        return await self._with_task(slots, Intent.DELETE, act)
-
-    async def _update(
-        self, slots: dict[str, str], intent: Intent, changes: dict[str, Any], done: str
-    ) -> _Outcome:
-        async def act(number: int) -> _Outcome:
-            call = await self.tools.call("update_task", {"task_id": number, **changes})
-            if not call.ok:
-                return self._failure(call)
-            return _Outcome(done.format(number=number, title=_quoted(_changed(call).title)))
-
-        return await self._with_task(slots, intent, act)
-
-    async def _rename(self, slots: dict[str, str]) -> _Outcome:
-        value = slots.get("value", "")
-        if not value:
-            reference = _unquote(slots.get("ref", "")) or "the task"
-            return _Outcome(f"What should {reference} be called? Say “rename {reference} to …”.")
-        # "change task 3 to high priority" / "… to tomorrow" are not new titles.
-        priority = pb.PRIORITY_WORDS.get(re.sub(r"\s*priority$", "", value.lower()).strip())
-        if priority and value.lower().endswith("priority"):
-            return await self._prioritize({**slots, "priority": priority})
-        new_title = _capitalized(_unquote(value))
-        return await self._update(
-            slots, Intent.RENAME, {"title": new_title}, "Renamed task #{number} to {title}."
-        )
-
-    async def _describe(self, slots: dict[str, str]) -> _Outcome:
-        return await self._update(
-            slots,
-            Intent.DESCRIBE,
-            {"description": _unquote(slots["value"])},
-            "Updated the description of task #{number} {title}.",
-        )
-
-    async def _prioritize(self, slots: dict[str, str]) -> _Outcome:
-        priority = pb.PRIORITY_WORDS.get(slots.get("priority", "").lower(), "high")
-        return await self._update(
-            slots,
-            Intent.PRIORITIZE,
-            {"priority": priority},
-            f"Task #{{number}} {{title}} is now {priority} priority.",
-        )
-
-    async def _reschedule(self, slots: dict[str, str]) -> _Outcome:
-        due_text = pb.DUE_CONNECTORS.sub("", slots["due"])
-        if due_text.lower() in ("none", "no date", "nothing"):
-            return await self._update(
-                slots,
-                Intent.RESCHEDULE,
-                {"due_date": "none"},
-                "Removed the due date from task #{number} {title}.",
+    def _updated_text(self, number: int, title: str, change: Change) -> str:
+        name = f"task #{number} {replies.quoted(title)}"
+        facts = []
+        if change.title:
+            facts.append(f"Renamed task #{number} to {replies.quoted(title)}.")
+        if change.priority:
+            facts.append(f"Task #{number} {replies.quoted(title)} is now {change.priority} priority.")
+        if change.due_clear:
+            facts.append(f"Removed the due date from {name}.")
+        elif change.due is not None:
+            facts.append(f"Task #{number} {replies.quoted(title)} is now {replies.due_phrase(change.due, self.timezone, self.now)}.")
+        if change.description:
+            facts.append(
+                f"Added a note to {name}: {change.description}" if change.append
+                else f"Updated the notes of {name}: {change.description}"
             )
-        due = parse_natural_due(due_text, self.timezone, now=self.now)
-        if due is None:
-            return _Outcome(
-                f"I couldn't understand the date {_quoted(due_text)}. "
-                "Try “tomorrow”, “next friday 5pm” or “2026-12-01”."
+        return " ".join(facts)
+
+    # Which tasks -------------------------------------------------------------------
+
+    async def _targets(
+        self, reference: Reference, intent: Intent, pending_change: dict[str, Any]
+    ) -> list[int] | Outcome:
+        """The task numbers a reference names, or the question to ask instead."""
+        if reference.everything:
+            return Outcome(replies.BULK)
+        if reference.numbers:
+            if len(reference.numbers) > MAX_TASKS_AT_ONCE:
+                return Outcome(replies.TOO_MANY.format(limit=MAX_TASKS_AT_ONCE))
+            return list(reference.numbers)
+        if reference.positions:
+            shown = self._last_shown()
+            if not shown:
+                return Outcome(replies.NO_LISTING)
+            chosen = []
+            for position in reference.positions:
+                index = position - 1 if position > 0 else len(shown) + position
+                if not 0 <= index < len(shown):
+                    return Outcome(f"The last list had only {replies.count(len(shown), 'task')}.")
+                chosen.append(shown[index])
+            return list(dict.fromkeys(chosen))
+        if reference.back or reference.plural_back:
+            about = self._last_about()
+            if not about:
+                return Outcome(replies.WHICH_TASK)
+            if reference.back and len(about) > 1:
+                return Outcome(replies.WHICH_TASK)
+            return about
+        if not reference.words:
+            return Outcome(replies.WHICH_TASK)
+        tasks = await self._every_task()
+        if tasks is None:
+            return Outcome(replies.LOOKUP_FAILED)
+        matches = find_by_title(reference.words, tasks)
+        if intent != Intent.DELETE:
+            # "the groceries are done" means the open one, not last week's.
+            matches = [t for t in matches if not t.completed] or matches
+        phrase = " ".join(reference.words)
+        if not matches:
+            return Outcome(replies.no_match(reference.text or phrase))
+        if len(matches) > 1:
+            options = ", ".join(f"#{t.id} {replies.quoted(t.title)}" for t in matches[:8])
+            return Outcome(
+                replies.which_of(reference.text or phrase, options),
+                shown=[t.id for t in matches[:8]],
+                awaiting={
+                    "intent": intent.value,
+                    "candidates": [t.id for t in matches[:8]],
+                    "change": pending_change,
+                },
             )
-        when = describe_due(due, self.timezone)
-        return await self._update(
-            slots,
-            Intent.RESCHEDULE,
-            {"due_date": due.isoformat()},
-            f"Task #{{number}} {{title}} is now due {when}.",
-        )
+        return [matches[0].id]
+
+    async def _every_task(self) -> list[TaskItem] | None:
+        """All the user's tasks (one list_tasks call per turn at most); None on failure."""
+        if self._all_tasks is None:
+            listing = await self.tools.call("list_tasks", {"status": "all", "limit": 200})
+            self._all_tasks = _listed(listing)
+        return self._all_tasks
+
+    # The conversation so far ---------------------------------------------------------
+
+    def _assistant_entries(self) -> Iterator[HistoryEntry]:
+        for entry in reversed(self.request.history):
+            if entry.role == "assistant":
+                yield entry
+
+    def _last_shown(self) -> list[int]:
+        """The task numbers of the last list shown in this conversation."""
+        for entry in self._assistant_entries():
+            shown = (entry.metadata or {}).get("shown")
+            if isinstance(shown, list) and shown:
+                return [n for n in shown if isinstance(n, int)]
+            for call in reversed(entry.tool_calls or []):
+                result = call.get("result")
+                if call.get("name") == "list_tasks" and isinstance(result, dict):
+                    numbers = result.get("task_ids")
+                    if isinstance(numbers, list) and numbers:
+                        return [n for n in numbers if isinstance(n, int)]
+        return []
+
+    def _last_about(self) -> list[int]:
+        """The tasks the conversation was last about ("it", "that one")."""
+        for entry in self._assistant_entries():
+            about = (entry.metadata or {}).get("about")
+            if isinstance(about, list) and about:
+                return [n for n in about if isinstance(n, int)]
+            for call in reversed(entry.tool_calls or []):
+                result = call.get("result")
+                if call.get("name") == "delete_task" or not isinstance(result, dict):
+                    continue
+                if isinstance(result.get("task_id"), int):
+                    return [int(result["task_id"])]
+        return []
+
+    def _last_task(self) -> int | None:
+        about = self._last_about()
+        return about[-1] if len(about) == 1 else None
+
+    async def _answer_to_question(self) -> Outcome | None:
+        """If the last reply asked "which one?", a number, "the second one" or words of
+        one candidate's title answer it."""
+        last = next(self._assistant_entries(), None)
+        awaiting = (last.metadata or {}).get("awaiting") if last else None
+        if not isinstance(awaiting, dict):
+            return None
+        candidates = [int(n) for n in awaiting.get("candidates", []) if isinstance(n, int)]
+        if not candidates:
+            return None
+        score = score_intents(self.utterance)
+        target = read_target(self.utterance, "show")
+        reference = parse_reference(target.words, target.text)
+        chosen: list[int] = []
+        if reference.numbers:
+            chosen = [n if n in candidates else candidates[n - 1] for n in reference.numbers if n in candidates or 1 <= n <= len(candidates)]
+        elif reference.positions:
+            chosen = [candidates[p - 1 if p > 0 else len(candidates) + p] for p in reference.positions if -len(candidates) <= p <= len(candidates) and p != 0]
+        elif reference.words and (score.intent is None or score.intent == Intent.SHOW):
+            tasks = await self._every_task() or []
+            named = [t.id for t in find_by_title(reference.words, [t for t in tasks if t.id in candidates])]
+            chosen = named if len(named) == 1 else []
+        if not chosen:
+            return None
+        try:
+            intent = Intent(str(awaiting.get("intent")))
+        except ValueError:
+            return None
+        change_json = awaiting.get("change") or {}
+        if intent == Intent.COMPLETE:
+            return await self._many(chosen, self._complete_one)
+        if intent == Intent.DELETE:
+            return await self._many(chosen, self._delete_one)
+        if intent == Intent.UPDATE and isinstance(change_json, dict):
+            return await self._apply_update(chosen, _change_of(change_json))
+        if intent == Intent.SHOW:
+            self.utterance = normalise(f"show task {chosen[0]}")
+            return await self._show()
+        return None
+
+    async def _many(self, numbers: list[int], act: Callable[[int], Any]) -> Outcome:
+        outcomes = [await act(n) for n in numbers]
+        return Outcome("\n".join(o.text for o in outcomes), about=[n for o in outcomes for n in o.about])
+
+
+_COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    """A change as JSON, kept with a "which one?" question."""
+    stored: dict[str, Any] = {}
+    if change.title:
+        stored["title"] = change.title
+    if change.description:
+        stored["description"] = change.description
+        stored["append"] = change.append
+    if change.priority:
+        stored["priority"] = change.priority
+    if change.due_clear:
+        stored["due_clear"] = True
+    elif change.due is not None:
+        stored["due"] = change.due.isoformat()
+    return stored
+
+
+def _change_of(stored: dict[str, Any]) -> Change:
+    due = stored.get("due")
+    return Change(
+        title=stored.get("title"),
+        description=stored.get("description"),
+        append=bool(stored.get("append")),
+        priority=stored.get("priority"),
+        due=datetime.fromisoformat(due) if isinstance(due, str) else None,
+        due_clear=bool(stored.get("due_clear")),
+    )
+
+
+__all__ = ["BuiltinAgent", "describe_due"]

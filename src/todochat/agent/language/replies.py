@@ -1,0 +1,102 @@
+"""Stage 5's words: every reply the built-in agent gives, in one table.
+
+A reply to a change restates what was stored — title, due date in the user's zone,
+priority — so that a misunderstanding shows at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from todochat.services.dates import describe_due
+
+HELP = (
+    "I can manage your todo list. Try:\n"
+    "• “Add buy groceries tomorrow”, “remind me to call mom on friday at 5pm”\n"
+    "• “What's left?”, “show completed”, “anything due tomorrow?”\n"
+    "• “Task 3 is done”, “I paid the bill”, “delete the dentist one”\n"
+    "• “Rename task 1 to call mum”, “make task 2 urgent”, “move task 2 to next friday”\n"
+    "• “Add a note to task 4: bring the x-rays”"
+)
+GREETING = "Hi! " + HELP
+THANKS = "You're welcome! Anything else for your list?"
+NOT_UNDERSTOOD = "Sorry, I didn't understand that. " + HELP
+WHICH_TASK = "Which task do you mean? Tell me its number or a few words of its title."
+WHAT_TITLE = "What should the task say? For example: “add buy milk”."
+BULK = (
+    "To be safe I change tasks only when each one is named. Tell me which ones, by "
+    "number or title — “show my tasks” lists them."
+)
+REOPEN = "I can't reopen a finished task from the chat yet. Untick it in the task list, or add it again."
+REPEAT = (
+    "I can't make tasks repeat yet. Tell me the first date and I'll add it once — "
+    "for example “add {example} on monday”."
+)
+NOTHING_TO_DO = "Okay, I won't change anything."
+LOOKUP_FAILED = "Sorry, I couldn't look up your tasks just now."
+TOO_MANY = "That's a lot at once: name at most {limit} tasks."
+NO_LISTING = "Which list do you mean? Say “show my tasks” first, then “the second one”."
+
+
+def quoted(title: str) -> str:
+    return f"“{title}”"
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def due_phrase(due: datetime | None, timezone: str, now: datetime) -> str:
+    """"due tomorrow 17:00", or "overdue since Mon 9 Mar" — never "due overdue"."""
+    if due is None:
+        return ""
+    described = describe_due(due, timezone, now=now)
+    return described if described.startswith("overdue") else f"due {described}"
+
+
+def details(due: datetime | None, priority: str | None, timezone: str, now: datetime) -> str:
+    parts = [p for p in (due_phrase(due, timezone, now), f"{priority} priority" if priority else "") if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def added(number: int, title: str, due: datetime | None, priority: str | None, timezone: str, now: datetime) -> str:
+    return f"Added task #{number}: {quoted(title)}{details(due, priority, timezone, now)}."
+
+
+def completed(number: int, title: str) -> str:
+    return f"Nice work! Task #{number} {quoted(title)} is marked as complete."
+
+
+def deleted(number: int, title: str) -> str:
+    return f"Deleted task #{number}: {quoted(title)}."
+
+
+def no_such_task(number: int) -> str:
+    return f"There is no task #{number}. Say “show my tasks” to see them with their numbers."
+
+
+def no_match(words: str) -> str:
+    return f"I couldn't find a task matching {quoted(words)}. Say “show my tasks” to see them."
+
+
+def which_of(words: str, options: str) -> str:
+    return f"More than one task matches {quoted(words)}: {options}. Which one do you mean?"
+
+
+def did_you_mean(number: int, title: str) -> str:
+    return f"Do you mean task #{number} {quoted(title)}? Tell me its number to go ahead."
+
+
+def ask_about_leftover(words: str) -> str:
+    return (
+        f"I'm not sure what {quoted(words)} means as a date. Could you say it another way "
+        "— for example “tomorrow at 5pm” or “on friday”?"
+    )
+
+
+def ask_between(first: str, second: str) -> str:
+    return f"Do you want me to {first} or {second}?"
+
+
+def could_not(error: str | None) -> str:
+    return f"Sorry, I couldn't do that: {error}"

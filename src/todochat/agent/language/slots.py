@@ -1,0 +1,458 @@
+"""Stage 3: the pieces of a request — new tasks, list filters, the words that name a
+task, and the value of a change.
+
+A new task's title is what remains of the user's own words once the command words,
+the date and time, the priority and the filler are taken out. Words left over that
+look like a date or time but could not be read make the agent ask instead of saving
+them; a repeat ("every monday") is reported as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from todochat.agent.language import lexicon
+from todochat.agent.language.intent import command_start
+from todochat.agent.language.normalise import Token, Utterance, render
+from todochat.agent.language.when import When, find_when, timelike_words
+
+# fmt: off
+_ADD_PREFIX = re.compile(
+    r"^(?:"
+    r"(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll |do )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|will need|'ll need|has)(?: really| definitely| also| probably| still)?(?: to)?(?: remember to| add| create| do| get| go and)?"
+    r"|(?:need|have|gotta|got|must|should) to|gotta|must"
+    r"|(?:please )?(?:can you |could you |would you )?(?:add|create|make|put|save|jot|write|note|log|schedule|insert|set up|set|new|remember)(?: down| up| in)?"
+    r"(?: (?:a|an|another|one more|the|this|new|some|me|us))*(?: new)?(?: (?:task|todo|todos|item|reminder|entry|note|one|thing))?(?: (?:called|named|titled|saying|that says|to|for|about|of|:|-))*(?: to)?"
+    r"|(?:please )?remind me(?: (?:to|about|of|that i (?:need|have|must|should) to|that))?"
+    r"|(?:don't|do not) (?:let me )?forget(?: (?:to|about))?"
+    r"|(?:i )?(?:need to remember|gotta remember|have to remember|must remember)(?: (?:to|that i need to|about))?"
+    r"|(?:todo|task|note|reminder|note to self|new task|new|to do|new todo) ?[:-]"
+    r"|(?:i have|i've got|i got|there's|got) (?:a |an |my |the )?"
+    r")(?![\w'])(?: to(?![\w']))?\s*"
+)
+_ADD_SUFFIX = re.compile(
+    r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot) (?:it|this|that|one)(?: down| in| on my list| to my list| to the list| for me| as a task| as a todo)?\s*[.!]?$"
+)
+_FILLER = re.compile(
+    r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
+    r"|please|lol|lmao|haha|hehe|thanks|thank you|for me|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
+    r"|at some point|sometime soon|sometime|some time|someday|eventually|later on|later|one of these days)(?![\w'-])"
+)
+_PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
+    (re.compile(rf"(?<![\w'-])(?:{pattern})(?![\w'-])"), fixed, anywhere)
+    for pattern, fixed, anywhere in (
+        (r"(?:with |as |at |in )?(?:a |an )?(?:(?:very|really|super) )?(?P<p>low|medium|normal|high|urgent|top|highest|critical|lowest)[ -]?(?:priority|prio|pri)(?: task| item)?", None, True),
+        (r"(?:with )?(?:priority|prio)\s*[:=]?\s*(?P<p>low|medium|normal|high|urgent)", None, True),
+        (r"asap|as soon as possible|urgently|right away|immediately|right now", "urgent", True),
+        (r"not urgent|no rush|no hurry|not important|low key|whenever(?: i can| i get a chance| i have time| you can)?", "low", True),
+        (r"(?:(?:it's|its|it is|this is|that's|thats|very|super|really|extremely|quite) )*(?:super important|very important|really important|extremely important)", "urgent", False),
+        (r"(?:(?:it's|its|it is|this is|that's|thats|very|super|really|extremely) )*(?P<p>urgent|critical|important)", None, False),
+    )
+)
+# fmt: on
+_PRIORITY_ALIASES = {**lexicon.PRIORITY_WORDS, "normal": "medium", "lowest": "low"}
+_SEPARATORS = frozenset([",", ";", "and", "&", "also", "plus", "then", "and also", "/", "+"])
+_EDGE_WORDS = frozenset(
+    ["to", "and", "also", "then", "that", "so", "by", "on", "at", "for", "in", "due", "is",
+     "it's", "its", "it", "with", "-", ",", ";", ":", ".", "!", "?", "about", "called", "named",
+     "titled", "saying", "plus", "&", "the", "a", "an", "oh", "maybe", "like"]
+)  # fmt: skip
+_KEEP_TRAILING = frozenset(["it", "the", "a", "an", "up", "out", "in", "on", "off", "over"])
+_SYMBOLS = set(",.;:!?'-()&#/%$@+\"")
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """One task to add, as the user described it."""
+
+    title: str
+    priority: str | None = None
+    due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewTasks:
+    """What an add request holds; `problem` says why the agent must ask instead."""
+
+    tasks: list[NewTask] = field(default_factory=list)
+    problem: str | None = None
+    recurring: bool = False
+
+
+def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTasks:
+    """The tasks an add request asks for (see the module docstring)."""
+    tokens = list(utterance.tokens)
+    keep = [True] * len(tokens)
+    start = command_start(utterance)
+    for index in range(start):
+        keep[index] = False
+    _drop_pattern(utterance, _ADD_SUFFIX, keep)
+    body_offset = _first_kept_offset(utterance, keep)
+    prefix = _ADD_PREFIX.match(utterance.text[body_offset:])
+    if prefix and prefix.end() > 0:
+        first, last = utterance.token_range(body_offset, body_offset + prefix.end())
+        for index in range(first, last):
+            keep[index] = False
+    _drop_pattern(utterance, _FILLER, keep)
+    for index, token in enumerate(tokens):
+        if token.kind == "punct" and token.text not in _SYMBOLS:
+            keep[index] = False  # emoji and other symbols
+    whens = [w for w in find_when(utterance, timezone, now) if all(keep[i] for i in w.tokens)]
+    if any(w.recurring for w in whens):
+        return NewTasks(recurring=True)
+    priority = _take_priority(utterance, keep)
+    parts = _split_tasks(tokens, keep, whens)
+    tasks: list[NewTask] = []
+    for part, due in parts:
+        words = [tokens[i].word for i in part if tokens[i].kind == "word"]
+        if leftover := timelike_words(words):
+            return NewTasks(problem=f"leftover:{' '.join(leftover)}")
+        title = _title(tokens, part)
+        if title:
+            tasks.append(NewTask(title, priority, due))
+    return NewTasks(tasks)
+
+
+def _drop_pattern(utterance: Utterance, pattern: re.Pattern[str], keep: list[bool]) -> None:
+    for first, last, _ in utterance.finditer(pattern):
+        for index in range(first, last):
+            keep[index] = False
+
+
+def _first_kept_offset(utterance: Utterance, keep: list[bool]) -> int:
+    for index, kept in enumerate(keep):
+        if kept:
+            return utterance.offsets[index]
+    return len(utterance.text)
+
+
+def _take_priority(utterance: Utterance, keep: list[bool]) -> str | None:
+    """The priority the request names, its words taken out of the title. A bare
+    "urgent" or "important" counts only at an edge of the request ("urgent: …",
+    "…, it's urgent"), not inside a title ("prepare important documents")."""
+    kept = [i for i, k in enumerate(keep) if k]
+    if not kept:
+        return None
+    for pattern, fixed, anywhere in _PRIORITY_PHRASES:
+        for first, last, match in utterance.finditer(pattern):
+            if not all(keep[i] for i in range(first, last)):
+                continue
+            at_edge = (
+                first == kept[0]
+                or all(utterance.tokens[i].kind == "punct" for i in kept if i >= last)
+                or (first > 0 and utterance.tokens[first - 1].text in ",;-(")
+                or (last < len(keep) and utterance.tokens[last].text in ":-")
+            )
+            if not anywhere and not at_edge:
+                continue
+            for index in range(first, last):
+                keep[index] = False
+            named = match.groupdict().get("p")
+            return fixed or _PRIORITY_ALIASES.get(named or "", "high")
+    return None
+
+
+def _split_tasks(
+    tokens: list[Token], keep: list[bool], whens: list[When]
+) -> list[tuple[list[int], datetime | None]]:
+    """The kept tokens cut into one list per task, each with its due date.
+
+    Quoted items are tasks of their own. Otherwise the request splits at commas and
+    "and" only where each piece reads as a task of its own: every piece starts with
+    a verb ("call the plumber and book flights"), or none does and each is a short
+    item ("milk, eggs and bread"). "buy milk and eggs" stays one task."""
+    due_at = {i: w for w in whens if not w.recurring for i in w.tokens}
+    for index in due_at:
+        keep[index] = False
+    kept = [i for i, k in enumerate(keep) if k]
+    quoted = [i for i in kept if tokens[i].kind == "quoted"]
+    others = [i for i in kept if tokens[i].kind != "quoted" and tokens[i].word not in _SEPARATORS]
+    whole_due = whens[0].due if whens and not whens[0].recurring else None
+    if quoted and not others:
+        return [([i], whole_due) for i in quoted]
+    pieces: list[list[int]] = [[]]
+    for index in kept:
+        if tokens[index].word in _SEPARATORS and tokens[index].kind != "quoted":
+            if pieces[-1]:
+                pieces.append([])
+            continue
+        pieces[-1].append(index)
+    pieces = [p for p in pieces if _content(tokens, p)]
+    if len(pieces) <= 1:
+        return [(kept, whole_due)]
+    verbs = [tokens[_content(tokens, p)[0]].word in lexicon.TASK_VERBS for p in pieces]
+    short = all(len(_content(tokens, p)) <= 4 for p in pieces)
+    if all(verbs) or (not any(verbs) and short):
+        return [(piece, _due_of(piece, whens, due_at, whole_due)) for piece in pieces]
+    if verbs[0] and any(verbs[1:]):
+        # "buy milk, eggs and bread, and call mom": items stay with their verb.
+        grouped: list[list[int]] = []
+        for piece, is_verb in zip(pieces, verbs, strict=True):
+            if is_verb or not grouped:
+                grouped.append(list(piece))
+            else:
+                grouped[-1].extend(piece)
+        return [(piece, _due_of(piece, whens, due_at, whole_due)) for piece in grouped]
+    return [(kept, whole_due)]
+
+
+def _content(tokens: list[Token], piece: list[int]) -> list[int]:
+    return [i for i in piece if tokens[i].word not in _EDGE_WORDS and tokens[i].kind != "punct"]
+
+
+def _due_of(
+    piece: list[int], whens: list[When], due_at: dict[int, When], whole: datetime | None
+) -> datetime | None:
+    """A piece's own date if one stands right after it, else the request's."""
+    if not piece:
+        return whole
+    end = piece[-1]
+    for when in whens:
+        if not when.recurring and when.first in (end + 1, end + 2):
+            return when.due
+    return whole if len([w for w in whens if not w.recurring]) <= 1 else None
+
+
+def _title(tokens: list[Token], piece: list[int]) -> str:
+    """The title of a piece: its own words, edges trimmed, first letter capitalised."""
+    chosen = [tokens[i] for i in piece]
+    while chosen and (chosen[0].word in _EDGE_WORDS or chosen[0].kind == "punct"):
+        if chosen[0].kind == "quoted":
+            break
+        chosen.pop(0)
+    while chosen and chosen[-1].kind != "quoted" and (
+        chosen[-1].kind == "punct" and chosen[-1].text not in ")%"
+        or chosen[-1].word in _EDGE_WORDS and chosen[-1].word not in _KEEP_TRAILING
+    ):
+        chosen.pop()
+    if len(chosen) == 1 and chosen[0].kind == "quoted":
+        text = chosen[0].text
+    else:
+        text = render(chosen)
+    return text[:1].upper() + text[1:]
+
+
+# Which task, and what to change ------------------------------------------------------
+
+_NOISE: dict[str, frozenset[str]] = {
+    "complete": frozenset(
+        """mark marked tick ticked check checked cross crossed strike struck off out complete
+        completed finish finished close closed done sorted handled taken care of dealt with
+        as is are was were has have been now all finally already i i've i'm am we we're
+        just totally completely set to can you could would yes got through knocked knock
+        wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday""".split()
+    ),
+    "delete": frozenset(
+        """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke
+        get rid of forget about never mind strike kill axe lose take off from can you could
+        would i don't do not need anymore no longer it's not needed necessary any more
+        want going happening isn't actually just""".split()
+    ),
+    "show": frozenset(
+        """what's what is show me tell about more details detail info information on of for
+        open view describe status deal story with how did i have finish finished done
+        complete completed yet still pending was the give can you could""".split()
+    ),
+    "reopen": frozenset(
+        """reopen re-open uncomplete unmark untick mark as not done complete incomplete
+        undone unfinished pending open actually yet after all is was""".split()
+    ),
+    "update": frozenset(
+        """rename retitle reword edit change update modify set move push postpone reschedule
+        delay defer bump prioritize prioritise deprioritize deprioritise lower raise flag
+        make switch correct fix the priority of due date deadline title name description
+        notes note details for to as on is should be needs now can you could would a an
+        back out forward till until by it's isn't not has have no anymore""".split()
+    ),
+}
+_CLEAR_DUE = re.compile(
+    r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
+)
+_RAISE = re.compile(r"^(?:prioriti[sz]e|bump|raise|escalate)\b")
+_LOWER = re.compile(r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't) (?:urgent|important|a priority)|less (?:urgent|important)")
+_TITLE_CHANGE = re.compile(
+    r"^(?:rename|retitle|reword|call)\b|(?:title|name|wording|text)\b"
+)
+_NOTE_ADD = re.compile(r"\badd (?:a |an |some |the |this )?(?:note|notes|description|details|comment|detail)\b|\bnote (?:on|for)\b")
+_DESCRIPTION_SET = re.compile(r"\b(?:description|notes?|details)\b|^describe\b")
+_VALUE_SPLIT = frozenset(["to", "as", "into", ":", "saying", "-", "with", "that"])
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an update sets. `due_clear` removes the due date; `append` adds the
+    description to the task's notes instead of replacing them."""
+
+    title: str | None = None
+    description: str | None = None
+    append: bool = False
+    priority: str | None = None
+    due: datetime | None = None
+    due_clear: bool = False
+    problem: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.title or self.description or self.priority or self.due or self.due_clear)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The words naming the task(s), in normalised and in the user's own form."""
+
+    words: list[str]
+    text: str
+
+
+def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -> Target:
+    """The words of a request that name its task: everything but the command words
+    of `kind` ("complete", "delete", "show", "reopen", "update") and filler."""
+    noise = _NOISE[kind]
+    keep = [i >= command_start(utterance) for i in range(len(utterance.tokens))]
+    _drop_pattern(utterance, _FILLER, keep)
+    chosen = [
+        t
+        for i, t in enumerate(utterance.tokens)
+        if keep[i] and (skip is None or i not in skip)
+        and (t.kind == "quoted" or (t.word not in noise and t.kind == "word") or t.text in ",&#")
+    ]
+    words = [t.text.lower() if t.kind == "quoted" else t.word for t in chosen]
+    while words and words[-1] in (",", "&", "and"):
+        words.pop()
+        chosen.pop()
+    return Target(words, render(chosen))
+
+
+def read_change(
+    utterance: Utterance, timezone: str, now: datetime
+) -> tuple[Change, set[int]]:
+    """What an update request changes, and the tokens that say it (so that they are
+    not read as part of the task's name)."""
+    text = utterance.text
+    tokens = utterance.tokens
+    start = command_start(utterance)
+    body = utterance.words(start)
+    used: set[int] = set()
+    if _NOTE_ADD.search(body) or _DESCRIPTION_SET.search(body):
+        split = _value_split(utterance, start, (":", "saying", "-", "to", "as", "with", "that"), after_reference=True)
+        if split is not None:
+            value = render(tokens[split + 1 :]).strip(" \"'")
+            used.update(range(split, len(tokens)))
+            if value:
+                return Change(description=value, append=bool(_NOTE_ADD.search(body))), used
+        return Change(problem="description"), used
+    whens = [w for w in find_when(utterance, timezone, now) if not w.recurring]
+    if _CLEAR_DUE.search(text):
+        for first, last, _ in utterance.finditer(_CLEAR_DUE):
+            used.update(range(first, last))
+        return Change(due_clear=True), used
+    for pattern, fixed, _anywhere in _PRIORITY_PHRASES:
+        for first, last, match in utterance.finditer(pattern):
+            named = match.groupdict().get("p")
+            priority = fixed or _PRIORITY_ALIASES.get(named or "", "high")
+            if _LOWER.search(body) and priority in ("urgent", "high") and not named:
+                priority = "low"
+            used.update(range(first, last))
+            change = Change(priority=priority)
+            if whens:
+                used.update(whens[0].tokens)
+                change = Change(priority=priority, due=whens[0].due)
+            return change, used
+    priority_word = re.search(r"\b(?:make|mark|set|flag|bump|raise|lower|change)\b.* (?:to |as )?(?:a |an )?(low|medium|normal|high|urgent|top|critical|important)$", body)
+    if priority_word:
+        first, last = utterance.token_range(utterance.offsets[start] + priority_word.start(1), utterance.offsets[start] + priority_word.end(1))
+        used.update(range(first, last))
+        return Change(priority=_PRIORITY_ALIASES[priority_word.group(1)]), used
+    if _LOWER.search(body):
+        return Change(priority="low"), used
+    if _RAISE.search(body):
+        return Change(priority="high"), used
+    if whens:
+        used.update(whens[0].tokens)
+        return Change(due=whens[0].due), used
+    if _TITLE_CHANGE.search(body) or re.match(r"^(?:change|edit|update)\b", body):
+        split = _value_split(utterance, start, ("to", "as", "into", ":"), after_reference=True)
+        if split is not None:
+            value_tokens = tokens[split + 1 :]
+            value = value_tokens[0].text if len(value_tokens) == 1 and value_tokens[0].kind == "quoted" else render(value_tokens)
+            value = value.strip(" \"'")
+            used.update(range(split, len(tokens)))
+            if value:
+                return Change(title=value[:1].upper() + value[1:]), used
+        return Change(problem="title"), used
+    return Change(), used
+
+
+def _value_split(
+    utterance: Utterance, start: int, markers: tuple[str, ...], *, after_reference: bool
+) -> int | None:
+    """The token that separates the task's name from the new value: the first marker
+    after a number or a title word ("rename task 2 to call mum")."""
+    tokens = utterance.tokens
+    seen_reference = not after_reference
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.word in markers and seen_reference and index + 1 < len(tokens):
+            return index
+        if token.kind in ("word", "quoted") and token.word not in _NOISE["update"] and token.word not in ("task", "the", "my", "of", "a"):
+            seen_reference = True
+        if token.word.isdigit() or token.word in ("it", "that", "this"):
+            seen_reference = True
+    return None
+
+
+# Listing --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListFilter:
+    """Which tasks to show: status for the tool; due window and priority filtered
+    after; `query` words of titles."""
+
+    status: str = "all"
+    when: str | None = None
+    priority: str | None = None
+    query: str | None = None
+
+
+_WHEN_FILTERS = (
+    (re.compile(r"\b(?:overdue|late|past due|behind|missed)\b"), "overdue"),
+    (re.compile(r"\b(?:today|tonight|today's)\b"), "today"),
+    (re.compile(r"\b(?:tomorrow|tomorrow's)\b"), "tomorrow"),
+    (re.compile(r"\b(?:this week|this week's|soon|coming up|upcoming)\b"), "this week"),
+    (re.compile(r"\bnext week\b"), "next week"),
+)
+_QUERY = re.compile(
+    r"\b(?:about|mentioning|mention|containing|contain|with the word|with|called|named|matching|related to|regarding|that say|that says|involving|for)\b (?P<q>.+)$|^(?:find|search(?: for)?|look for|look up|search my tasks for|any tasks? (?:about|with|for)) (?P<q2>.+)$"
+)
+_QUERY_NOISE = frozenset(["my", "the", "tasks", "task", "todos", "list", "any", "anything", "all", "please", "a", "an", "in", "on", "one", "ones", "stuff", "things", "items", "thing", "item", "?"])
+
+
+def read_list_filter(utterance: Utterance) -> ListFilter:
+    """The filter a listing request asks for."""
+    start = command_start(utterance)
+    body = utterance.words(start)
+    when = next((name for pattern, name in _WHEN_FILTERS if pattern.search(body)), None)
+    priority = None
+    if match := re.search(r"\b(low|high|urgent|important|critical|top|medium)(?:[ -]?(?:priority|prio))?\b", body):
+        if re.search(r"\b(?:priority|prio|urgent|important|critical)\b", body):
+            priority = _PRIORITY_ALIASES.get(match.group(1))
+    query = None
+    if when is None and priority is None and (q := _QUERY.search(body)):
+        words = [w for w in (q.group("q") or q.group("q2")).split() if w not in _QUERY_NOISE]
+        words = [w for w in words if w not in ("?", "!", ".")]
+        if words and not set(words) <= set(lexicon.STATUS_WORDS) | {"me", "do", "i", "have", "to", "left"}:
+            query = " ".join(words)
+    status = "all"
+    completed = re.search(r"\b(?:completed?|finished|done|did|accomplished|ticked off|checked off|closed)\b", body)
+    pending = re.search(r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next)\b", body)
+    if completed and not re.search(r"\bnot (?:yet )?(?:done|completed|finished)\b", body):
+        status = "completed"
+    elif pending:
+        status = "pending"
+    if when or priority:
+        status = "pending" if status == "all" else status
+    if re.search(r"\b(?:everything|all my|all of|whole list|entire list|all tasks|every task)\b", body) and status == "all":
+        status = "all"
+    return ListFilter(status=status, when=when, priority=priority, query=query)
