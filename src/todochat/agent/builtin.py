@@ -320,6 +320,9 @@ class _Turn:
         return Outcome("\n".join(lines), about=list(targets))
 
     def _reference(self, kind: str, skip: set[int] | None = None) -> Reference:
+        if skip is None:
+            # "emailed the landlord this morning": the time is not part of the name.
+            skip = {i for w in find_when(self.utterance, self.timezone, self.now) for i in w.tokens}
         target = read_target(self.utterance, kind, skip)
         return parse_reference(target.words, target.text)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from todochat.agent.language import lexicon
 from todochat.agent.language.normalise import Utterance
+from todochat.agent.language.when import find_when
 
 
 class Intent(StrEnum):
@@ -52,20 +54,23 @@ CUES: tuple[Cue, ...] = (
     # Adding.
     _cue(Intent.ADD, r"add|create|new task|new todo|new reminder|jot(?: down)?|write down|note down|put down|log|schedule|save", 3),
     _cue(Intent.ADD, r"remind me|set a reminder|make a reminder|don't (?:let me )?forget|do not forget|remember to|need to remember|gotta remember", 3.5),
-    _cue(Intent.ADD, r"^(?:todo|task|note|reminder|note to self|new task|new|to do|urgent|important|low priority|high priority|medium priority|asap) ?[:-]", 4),
+    _cue(Intent.ADD, r"^(?:todo|task|note|reminder|note to self|new task|new|to do|(?:super |very |really )?(?:urgent|important|critical)|low priority|high priority|medium priority|asap|low prio|high prio) ?[:-]", 4),
+    _cue(Intent.ADD, r"^(?:i'd|i'll|we'd|we'll|i've|we've) (?:like to|love to|need to|have to|got to|gotta|want to)\b|^i'd like to add|^(?:put|stick|pop|throw|chuck|whack)\b", 3),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|has) to\b", 2.5),
+    _cue(Intent.ADD, r"(?:, |^)(?:i|we) (?:really |also |still )*(?:need|have|must|gotta|got) to\b", 2.5),
     _cue(Intent.ADD, r"^(?:need|have|gotta|got|must|should) to|^gotta|^i gotta|^i must|^must", 2.5),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just )*(?:should|must|gotta|will need to|'ll need to|ought to)(?: really| definitely| also| probably| still)?\b", 2.5),
     _cue(Intent.ADD, rf"^(?:{_TASK_VERB})\b", 1.4),
     _cue(Intent.ADD, r"(?:,|\band|\bcan you|\bplease|^) ?(?:add|put|save|note) (?:it|this|that)(?: down| in| on my list| to my list)?$", 3),
     _cue(Intent.ADD, r"^(?:i have|i've got|i got|there's|got) (?:a|an|my|the) ", 1.5),
-    _cue(Intent.ADD, r"put .+ (?:on|in|onto) (?:my|the) (?:todo |to do )?list|(?:to|on|onto) (?:my|the) (?:todo |to do |shopping )?list", 1.5),
+    _cue(Intent.ADD, r"(?:put|stick|pop|throw|add|chuck) .+ (?:on|in|onto|to) (?:my|the) (?:todo |to do |shopping )?list|(?:to|on|onto) (?:my|the) (?:todo |to do |shopping )?list", 2.5),
     # Listing.
     _cue(Intent.LIST, r"show|list|display|view|see|give me|get me|read me|print|pull up|bring up|tell me", 2),
     _cue(Intent.LIST, rf"{_TASKS}|agenda|plate|schedule|everything", 1),
     _cue(Intent.LIST, r"^(?:what|what's|what are|which|anything|any|how many|is there|are there|do i have|have i got|got any)\b", 1.5),
     _cue(Intent.LIST, r"what's (?:left|pending|due|overdue|next|on|up|outstanding|remaining|open)|what is (?:left|pending|due|overdue|next|on)|what (?:do|should|must) i (?:still )?(?:have|need) to do|what(?:'s| is| do i have) (?:left )?to do", 3),
     _cue(Intent.LIST, r"(?:what|which)(?: tasks| things| ones)? (?:have|did) i (?:already )?(?:done|do|complete|completed|finish|finished|accomplish|accomplished|get done|tick off|check off)|what about the ones|how about the ones|and the (?:done|completed|finished|pending|open) ones", 3.5),
+    _cue(Intent.LIST, rf"^(?:my |all |the |all my |show )?(?:(?:pending|open|completed|done|finished|high priority|urgent|overdue|low priority|today's|tomorrow's|remaining|outstanding|important) )?{_TASKS}$|^(?:to do|todo|todos|what to do)$|^(?:which|what) (?:ones|tasks|items|todos) (?:are|have been|were|did i|have i|are still|aren't|haven't been)\b|anything (?:about|mentioning|with|on|for|regarding|containing)\b", 3.5),
     _cue(Intent.LIST, r"anything (?:left|pending|due|overdue|else|open|to do|on|outstanding)|any (?:overdue|pending|open|urgent|high priority|tasks|todos|completed|done|finished)|overdue|due (?:today|tonight|tomorrow|this week|next week|soon)|(?:find|search(?: for)?|look for|look up|search my)", 2),
     # One task in detail.
     _cue(Intent.SHOW, r"(?:what's|what is|what was|show me|show|open|view|details (?:of|for|on|about)|info (?:on|about|for)|information (?:on|about)|tell me (?:more )?about|more about|describe) (?:task |todo |number |item |no\.? )?#? ?\d{1,9}\b", 3),
@@ -75,17 +80,18 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.COMPLETE, r"complete|finish|close|tick|check off|cross off|cross out|strike off|mark off|knock out|knocked out|wrap up|wrapped up", 3),
     _cue(Intent.COMPLETE, rf"mark .*?(?:as )?{_DONE}|tick .* off|check .* off|cross .* off|set .* (?:as |to )?{_DONE}", 4),
     _cue(Intent.COMPLETE, rf"(?:is|are|was|were|'s|has been|have been|got|now) (?:now |all |finally |already |totally |completely )*{_DONE}|(?:i'm|i am|we're|i'm all|all) {_DONE}(?: with)?|{_DONE} with|^{_DONE}:?", 4),
-    _cue(Intent.COMPLETE, rf"^(?:i|we) (?:just |already |finally |have |'ve |totally )*(?:did|done|finished|completed|took care of|handled|sorted|got through)", 3.5),
+    _cue(Intent.COMPLETE, rf"^(?:i|we|i've|we've|i have|we have) (?:just |already |finally |have |'ve |totally )*(?:did|done|finished|completed|took care of|handled|sorted|got through)", 3.5),
+    _cue(Intent.COMPLETE, rf"(?:is|are|'s|was|were|has been|have been|got|now) (?:now |all |finally |already |totally )*(?:\w{{3,}}ed|paid|sent|bought|made|ready|sorted|written|taken|given|built|sold|fixed|over|through)\b|^(?:i've|we've|i have|we have) (?:just |already |finally )*(?:{_PAST}|\w{{3,}}ed)\b|(?:-|:|,) ?{_DONE}$|^.+ {_DONE}$", 3),
     _cue(Intent.COMPLETE, rf"^(?:i |we )?(?:just |already |finally |have |'ve )*(?:{_PAST}|\w{{3,}}ed)\b", 1.5),
     _cue(Intent.COMPLETE, rf"{_DONE}$|{_DONE} !$|(?:it's|that's|thats) {_DONE}", 2),
     # Deleting.
-    _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget (?:about )?|never mind|strike|kill|lose|axe", 3),
+    _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),
     _cue(Intent.DELETE, rf"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore", 2.5),
     # Changing one field.
     _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)", 2.5),
     _cue(Intent.UPDATE, r"priority|due date|deadline|title|name|description|notes?|details|due|urgent|important|high|low", 0.75),
-    _cue(Intent.UPDATE, r"add (?:a |an |some |the |this )?(?:note|notes|description|details|comment|detail) (?:to|on|for)|note (?:on|for) (?:task|#|\d)", 5),
-    _cue(Intent.UPDATE, rf"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)", 3.5),
+    _cue(Intent.UPDATE, r"(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|description|details|comment|detail)\b|^note (?:on|for|to)\b|\b(?:note|notes|description|details|title|name)\s*:|(?:description|notes?|details|title|name) (?:of|for|on) .+ (?:to|should be|should say|as|:)|(?:add|append) to .+ (?:notes|description|details)|should (?:be called|say|read)|^call (?:task|#|it|that|this|the)|^describe\b|typo in", 6),
+    _cue(Intent.UPDATE, rf"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)|(?:is|are) (?:critical|top priority|urgent|important)$|priority (?:of|for) .+ (?:to|:)|(?:on|to) (?:a |an )?(?:high|low|medium|normal|top|urgent) priority|(?:make|set) (?:it|them|that) (?:low|high|medium|urgent|normal)|can wait", 3.5),
     # Undoing a completion: not a tool the agent has.
     _cue(Intent.REOPEN, r"reopen|re-open|uncomplete|un-complete|unmark|untick|un-tick|mark .* (?:as )?(?:not done|not complete|incomplete|undone|unfinished|pending|open)|not (?:actually )?(?:done|finished) (?:yet|after all)", 4),
     # Small talk.
@@ -95,6 +101,8 @@ CUES: tuple[Cue, ...] = (
 )
 # fmt: on
 
+# Only where a date phrase stands matters here, not when it is.
+_ANY_MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
 _SMALL_TALK = tuple(c for c in CUES if c.intent in (Intent.GREET, Intent.THANK, Intent.HELP))
 _NEGATION = re.compile(
     r"(?<![\w'])(?:don't|do not|dont|never|not|no need to|stop|didn't|did not|no longer|won't|shouldn't|can't|cannot)(?![\w'])"
@@ -137,6 +145,10 @@ def score_intents(utterance: Utterance) -> IntentScore:
         if cue.pattern.fullmatch(chat.rstrip(" ?") or chat):
             return IntentScore(cue.intent, None, {cue.intent: cue.weight}, None, frozenset())
     start = command_start(utterance)
+    # "Tomorrow I need to …": a date that opens the request is not its command.
+    opening = next((w for w in find_when(utterance, "UTC", _ANY_MOMENT) if w.first == start), None)
+    if opening is not None and opening.last < len(utterance.tokens):
+        start = opening.last + (utterance.tokens[opening.last].text == ",")
     offset = utterance.offsets[start] if start < len(utterance.tokens) else len(utterance.text)
     body = utterance.text[offset:]
     scores: dict[Intent, float] = {}

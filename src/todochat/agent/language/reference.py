@@ -59,7 +59,16 @@ class Reference:
 
 def parse_reference(words: list[str], text: str = "") -> Reference:
     """A reference from its normalised words (command words already taken out)."""
-    words = [w for w in words if w not in ("#", "no.", "number", "nr", "num")]
+    words = [w[:-2] if w.endswith("'s") else w for w in words if w not in ("#", "no.", "number", "nr", "num")]
+    # "task 9" names task 9 whatever words stand around it ("task 9's name").
+    named = [int(words[i + 1]) for i, w in enumerate(words[:-1]) if w in ("task", "todo", "item", "#") and words[i + 1].isdigit() and len(words[i + 1]) <= 9]
+    if named:
+        more = [int(w) for w in words if w.isdigit() and len(w) <= 9]
+        return Reference(numbers=tuple(dict.fromkeys(more if len(more) <= len(named) + 3 else named)), text=text)
+    content_words = [w for w in words if w not in lexicon.REFERENCE_STOPWORDS and w not in (",", "and", "&", "+")]
+    if len(content_words) > 1:
+        # "I don't need the groceries task anymore, remove it": the words name it.
+        words = [w for w in words if w not in ("it", "that", "this", "them", "those")]
     joined = " ".join(words).strip(" ,.!?")
     if not joined:
         return Reference(text=text)

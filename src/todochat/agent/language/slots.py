@@ -21,10 +21,12 @@ from todochat.agent.language.when import When, find_when, timelike_words
 # fmt: off
 _ADD_PREFIX = re.compile(
     r"^(?:"
-    r"(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll |do )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|will need|'ll need|has)(?: really| definitely| also| probably| still)?(?: to)?(?: remember to| add| create| do| get| go and)?"
+    r"(?:i )?(?:need to remember|gotta remember|have to remember|must remember|should remember)(?: (?:to|that i need to|about))?"
+    r"|(?:that )?(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll |do )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|will need|'ll need|has)(?: really| definitely| also| probably| still)?(?: to)?(?: remember to| add| create| go and)?"
+    r"|(?:i'd|i'll|we'd|we'll|i've|we've) (?:really )?(?:like|love|need|have|got|gotta|want)(?: to)?(?: add| create| remember to)?"
     r"|(?:need|have|gotta|got|must|should) to|gotta|must"
-    r"|(?:please )?(?:can you |could you |would you )?(?:add|create|make|put|save|jot|write|note|log|schedule|insert|set up|set|new|remember)(?: down| up| in)?"
-    r"(?: (?:a|an|another|one more|the|this|new|some|me|us))*(?: new)?(?: (?:task|todo|todos|item|reminder|entry|note|one|thing))?(?: (?:called|named|titled|saying|that says|to|for|about|of|:|-))*(?: to)?"
+    r"|(?:please )?(?:can you |could you |would you )?(?:add|create|make|put|save|jot|write|note|log|schedule|insert|set up|set|new|remember|stick|pop|throw|chuck)(?: down| up| in)?(?: that)?"
+    r"(?: (?:a|an|another|one more|the|this|new|some|me|us|these|those|following|the following|two|three|few|couple of|quick))*(?: new)?(?: (?:task|tasks|todo|todos|item|items|reminder|entry|note|one|thing|things))?(?: (?:called|named|titled|saying|that says|to|for|about|of|:|-))*(?: to)?"
     r"|(?:please )?remind me(?: (?:to|about|of|that i (?:need|have|must|should) to|that))?"
     r"|(?:don't|do not) (?:let me )?forget(?: (?:to|about))?"
     r"|(?:i )?(?:need to remember|gotta remember|have to remember|must remember)(?: (?:to|that i need to|about))?"
@@ -33,7 +35,7 @@ _ADD_PREFIX = re.compile(
     r")(?![\w'])(?: to(?![\w']))?\s*"
 )
 _ADD_SUFFIX = re.compile(
-    r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot) (?:it|this|that|one)(?: down| in| on my list| to my list| to the list| for me| as a task| as a todo)?\s*[.!]?$"
+    r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot|stick|pop) (?:it|this|that|one|them)(?: down| in| for me| as a task| as a todo| (?:on|to|in|onto) (?:my|the) (?:todo |to do |to-do )?list)?\s*[.!?]?$"
 )
 _FILLER = re.compile(
     r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
@@ -45,6 +47,7 @@ _PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
     for pattern, fixed, anywhere in (
         (r"(?:with |as |at |in )?(?:a |an )?(?:(?:very|really|super) )?(?P<p>low|medium|normal|high|urgent|top|highest|critical|lowest)[ -]?(?:priority|prio|pri)(?: task| item)?", None, True),
         (r"(?:with )?(?:priority|prio)\s*[:=]?\s*(?P<p>low|medium|normal|high|urgent)", None, True),
+        (r"(?:(?:very|super|really) )?(?P<p>important|urgent|critical)(?= (?:task|one|todo|item|reminder|thing)\b)", None, True),
         (r"asap|as soon as possible|urgently|right away|immediately|right now", "urgent", True),
         (r"not urgent|no rush|no hurry|not important|low key|whenever(?: i can| i get a chance| i have time| you can)?", "low", True),
         (r"(?:(?:it's|its|it is|this is|that's|thats|very|super|really|extremely|quite) )*(?:super important|very important|really important|extremely important)", "urgent", False),
@@ -85,16 +88,9 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
     """The tasks an add request asks for (see the module docstring)."""
     tokens = list(utterance.tokens)
     keep = [True] * len(tokens)
-    start = command_start(utterance)
-    for index in range(start):
+    for index in range(command_start(utterance)):
         keep[index] = False
     _drop_pattern(utterance, _ADD_SUFFIX, keep)
-    body_offset = _first_kept_offset(utterance, keep)
-    prefix = _ADD_PREFIX.match(utterance.text[body_offset:])
-    if prefix and prefix.end() > 0:
-        first, last = utterance.token_range(body_offset, body_offset + prefix.end())
-        for index in range(first, last):
-            keep[index] = False
     _drop_pattern(utterance, _FILLER, keep)
     for index, token in enumerate(tokens):
         if token.kind == "punct" and token.text not in _SYMBOLS:
@@ -102,7 +98,21 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
     whens = [w for w in find_when(utterance, timezone, now) if all(keep[i] for i in w.tokens)]
     if any(w.recurring for w in whens):
         return NewTasks(recurring=True)
+    if any(w.due is None for w in whens):
+        first = next(w for w in whens if w.due is None)
+        return NewTasks(problem="leftover:" + utterance.words(first.first, first.last))
+    for when in whens:
+        for index in when.tokens:
+            keep[index] = False
     priority = _take_priority(utterance, keep)
+    # The command words: "add", "remind me to", "I need to", "note:" — repeated, for
+    # "write down that I need to …".
+    for _ in range(3):
+        found = _match_kept(utterance, keep, _ADD_PREFIX)
+        if not found:
+            break
+        for index in found:
+            keep[index] = False
     parts = _split_tasks(tokens, keep, whens)
     tasks: list[NewTask] = []
     for part, due in parts:
@@ -113,6 +123,20 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
         if title:
             tasks.append(NewTask(title, priority, due))
     return NewTasks(tasks)
+
+
+def _match_kept(utterance: Utterance, keep: list[bool], pattern: re.Pattern[str]) -> list[int]:
+    """The kept tokens that `pattern` matches at the start of what is kept."""
+    kept = [i for i, k in enumerate(keep) if k]
+    text = ""
+    starts: list[int] = []
+    for index in kept:
+        starts.append(len(text))
+        text += utterance.tokens[index].word + " "
+    match = pattern.match(text)
+    if match is None or match.end() == 0:
+        return []
+    return [index for index, start in zip(kept, starts, strict=True) if start < match.end() and text[start:match.end()].strip()]
 
 
 def _drop_pattern(utterance: Utterance, pattern: re.Pattern[str], keep: list[bool]) -> None:
@@ -135,6 +159,7 @@ def _take_priority(utterance: Utterance, keep: list[bool]) -> str | None:
     kept = [i for i, k in enumerate(keep) if k]
     if not kept:
         return None
+    found: str | None = None
     for pattern, fixed, anywhere in _PRIORITY_PHRASES:
         for first, last, match in utterance.finditer(pattern):
             if not all(keep[i] for i in range(first, last)):
@@ -150,8 +175,8 @@ def _take_priority(utterance: Utterance, keep: list[bool]) -> str | None:
             for index in range(first, last):
                 keep[index] = False
             named = match.groupdict().get("p")
-            return fixed or _PRIORITY_ALIASES.get(named or "", "high")
-    return None
+            found = found or fixed or _PRIORITY_ALIASES.get(named or "", "high")
+    return found
 
 
 def _split_tasks(
@@ -264,7 +289,9 @@ _NOISE: dict[str, frozenset[str]] = {
         delay defer bump prioritize prioritise deprioritize deprioritise lower raise flag
         make switch correct fix the priority of due date deadline title name description
         notes note details for to as on is should be needs now can you could would a an
-        back out forward till until by it's isn't not has have no anymore""".split()
+        back out forward till until by it's isn't not has have no anymore add put attach
+        stick leave write append comment description descriptions called say read typo
+        in instead wording text upgrade downgrade escalate them wait""".split()
     ),
 }
 _CLEAR_DUE = re.compile(
@@ -275,8 +302,8 @@ _LOWER = re.compile(r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not
 _TITLE_CHANGE = re.compile(
     r"^(?:rename|retitle|reword|call)\b|(?:title|name|wording|text)\b"
 )
-_NOTE_ADD = re.compile(r"\badd (?:a |an |some |the |this )?(?:note|notes|description|details|comment|detail)\b|\bnote (?:on|for)\b")
-_DESCRIPTION_SET = re.compile(r"\b(?:description|notes?|details)\b|^describe\b")
+_NOTE_ADD = re.compile(r"\b(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|details|comment|detail)\b|^note (?:on|for|to)\b|\bnote\s*:|\b(?:add|append) to .+ (?:notes|description|details)")
+_DESCRIPTION_SET = re.compile(r"\b(?:description|notes?|details|comment)\b|^describe\b")
 _VALUE_SPLIT = frozenset(["to", "as", "into", ":", "saying", "-", "with", "that"])
 
 
@@ -336,7 +363,9 @@ def read_change(
     body = utterance.words(start)
     used: set[int] = set()
     if _NOTE_ADD.search(body) or _DESCRIPTION_SET.search(body):
-        split = _value_split(utterance, start, (":", "saying", "-", "to", "as", "with", "that"), after_reference=True)
+        split = _first_marker(utterance, start, (":", "saying", "says", "-")) or _value_split(
+            utterance, start, ("to", "as", "with", "be"), after_reference=True
+        )
         if split is not None:
             value = render(tokens[split + 1 :]).strip(" \"'")
             used.update(range(split, len(tokens)))
@@ -372,10 +401,16 @@ def read_change(
     if whens:
         used.update(whens[0].tokens)
         return Change(due=whens[0].due), used
-    if _TITLE_CHANGE.search(body) or re.match(r"^(?:change|edit|update)\b", body):
-        split = _value_split(utterance, start, ("to", "as", "into", ":"), after_reference=True)
+    if _TITLE_CHANGE.search(body) or re.match(r"^(?:change|edit|update|call)\b", body) or re.search(r"should (?:be called|say|read)", body):
+        split = _first_marker(utterance, start, (":", "called", "say", "read")) or _value_split(
+            utterance, start, ("to", "as", "into"), after_reference=True
+        )
+        quoted = [i for i in range(start, len(tokens)) if tokens[i].kind == "quoted"]
+        if split is None and len(quoted) == 1:
+            split = quoted[0] - 1
         if split is not None:
-            value_tokens = tokens[split + 1 :]
+            value_tokens = [t for t in tokens[split + 1 :] if t.word not in ("instead", "please")]
+            value_tokens = value_tokens[:1] if value_tokens and value_tokens[0].kind == "quoted" else value_tokens
             value = value_tokens[0].text if len(value_tokens) == 1 and value_tokens[0].kind == "quoted" else render(value_tokens)
             value = value.strip(" \"'")
             used.update(range(split, len(tokens)))
@@ -383,6 +418,14 @@ def read_change(
                 return Change(title=value[:1].upper() + value[1:]), used
         return Change(problem="title"), used
     return Change(), used
+
+
+def _first_marker(utterance: Utterance, start: int, markers: tuple[str, ...]) -> int | None:
+    """The first of `markers` after the command, if any follows a word."""
+    for index in range(start + 1, len(utterance.tokens) - 1):
+        if utterance.tokens[index].word in markers:
+            return index
+    return None
 
 
 def _value_split(

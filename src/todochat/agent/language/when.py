@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extractOne
+
 from todochat.agent.language.normalise import Utterance
 from todochat.services.dates import END_OF_DAY, last_day_of
 
@@ -75,6 +78,7 @@ _TIMELIKE_LEFTOVER = re.compile(
     rf"\d{{1,2}}(?::\d{{2}})?(?:am|pm)|\d{{1,2}}:\d{{2}}|\w*-?ish|\w+day|"
     rf"january|february|april|june|july|august|september|october|november|december)$"
 )
+_CALENDAR_WORDS = [*WEEKDAYS, *(m for m in MONTHS if len(m) > 4), "tomorrow", "tonight"]
 _NOT_TIMELIKE = frozenset(["birthday", "holiday", "payday", "someday", "everyday", "midday", "weekday",
                           "yesterday", "today", "birthdays", "holidays", "sunday", "monday", "tuesday", "wednesday",
                           "thursday", "friday", "saturday", "doomsday", "heyday", "workday", "mayday", "english",
@@ -167,8 +171,19 @@ def _joins(text: str, group: list[_Atom], atom: _Atom) -> bool:
 
 
 def timelike_words(words: list[str]) -> list[str]:
-    """Words that look like a date or time but were not read as one."""
-    return [w for w in words if w not in _NOT_TIMELIKE and _TIMELIKE_LEFTOVER.match(w)]
+    """Words that look like a date or time but were not read as one: "8ish",
+    "blursday", a misspelt month ("febtember")."""
+    return [
+        w
+        for w in words
+        if w not in _NOT_TIMELIKE
+        and (_TIMELIKE_LEFTOVER.match(w) or (len(w) >= 6 and _near_calendar_word(w)))
+    ]
+
+
+def _near_calendar_word(word: str) -> bool:
+    best = extractOne(word, _CALENDAR_WORDS, scorer=ratio, score_cutoff=75)
+    return best is not None
 
 
 def _resolve(group: list[_Atom], now: datetime) -> datetime | None:
