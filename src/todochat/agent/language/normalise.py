@@ -31,6 +31,9 @@ _TOKEN = re.compile(
 QUOTED = "«quoted»"
 
 
+_PUNCTUATION = frozenset(",.;:!?'\"-()&#/%$@+*=<>[]")
+
+
 @dataclass(frozen=True)
 class Token:
     """One word, number, quoted phrase or punctuation mark of a message."""
@@ -100,9 +103,10 @@ def normalise(message: str) -> Utterance:
             tokens.append(Token(inner, QUOTED, match.start(), match.end(), "quoted"))
         elif match.lastgroup == "word":
             tokens.extend(_word_tokens(match.group(), match.start(), first=_at_command(tokens)))
-        else:
+        elif match.group() in _PUNCTUATION:
             text = match.group()
             tokens.append(Token(text, text, match.start(), match.end(), "punct"))
+        # Emoji and other symbols carry no words: left out.
     words: list[str] = []
     offsets: list[int] = []
     position = 0
@@ -139,6 +143,8 @@ def correct_spelling(word: str, *, command_position: bool) -> str:
         not word.isalpha()
         or word in lexicon.VOCABULARY
         or word in lexicon.ORDINARY_WORDS
+        or word in lexicon.IRREGULAR_PAST
+        or word in lexicon.TASK_VERBS
         or len(word) < 2
         or _inflected(word)
     ):

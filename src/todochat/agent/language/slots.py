@@ -298,7 +298,7 @@ _CLEAR_DUE = re.compile(
     r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
 )
 _RAISE = re.compile(r"^(?:prioriti[sz]e|bump|raise|escalate)\b")
-_LOWER = re.compile(r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't) (?:urgent|important|a priority)|less (?:urgent|important)")
+_LOWER = re.compile(r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't)(?: that| so| very| really)? (?:urgent|important|a priority)|less (?:urgent|important)|can wait")
 _TITLE_CHANGE = re.compile(
     r"^(?:rename|retitle|reword|call)\b|(?:title|name|wording|text)\b"
 )
@@ -377,6 +377,15 @@ def read_change(
         for first, last, _ in utterance.finditer(_CLEAR_DUE):
             used.update(range(first, last))
         return Change(due_clear=True), used
+    explicit = re.search(r"\b(?:to|as|at|on) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?$", body)
+    if explicit:
+        first, last = utterance.token_range(utterance.offsets[start] + explicit.start(1), utterance.offsets[start] + explicit.end())
+        used.update(range(first, last))
+        return Change(priority=_PRIORITY_ALIASES[explicit.group(1)]), used
+    if _LOWER.search(body):
+        for first, last, _ in utterance.finditer(_LOWER):
+            used.update(range(first, last))
+        return Change(priority="low"), used
     for pattern, fixed, _anywhere in _PRIORITY_PHRASES:
         for first, last, match in utterance.finditer(pattern):
             named = match.groupdict().get("p")
@@ -484,10 +493,18 @@ def read_list_filter(utterance: Utterance) -> ListFilter:
     query = None
     if when is None and priority is None and (q := _QUERY.search(body)):
         words = [w for w in (q.group("q") or q.group("q2")).split() if w not in _QUERY_NOISE]
+        while words and words[0] in ("about", "with", "for", "mentioning", "containing", "called", "named", "matching", "the", "regarding"):
+            words.pop(0)
+        quoted = [t.text for t in utterance.tokens if t.kind == "quoted"]
+        if quoted:
+            words = [quoted[0]]
         words = [w for w in words if w not in ("?", "!", ".")]
         if words and not set(words) <= set(lexicon.STATUS_WORDS) | {"me", "do", "i", "have", "to", "left"}:
             query = " ".join(words)
     status = "all"
+    body = re.sub(r"\b(?:todo|to do) list\b", "list", body)
+    if re.search(r"\b(?:aren't|haven't|hasn't|isn't|not|didn't|yet to be|still to be)\b(?: \w+){0,2} (?:done|completed|finished|complete)\b", body):
+        return ListFilter(status="pending", when=when, priority=priority, query=query)
     completed = re.search(r"\b(?:completed?|finished|done|did|accomplished|ticked off|checked off|closed)\b", body)
     pending = re.search(r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next)\b", body)
     if completed and not re.search(r"\bnot (?:yet )?(?:done|completed|finished)\b", body):
