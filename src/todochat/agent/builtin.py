@@ -65,9 +65,12 @@ class Outcome:
     about: list[int] = field(default_factory=list)
     shown: list[int] | None = None
     awaiting: dict[str, Any] | None = None
+    action: dict[str, Any] | None = None
 
     def metadata(self) -> dict[str, Any]:
         stored: dict[str, Any] = {}
+        if self.action is not None:
+            stored["action"] = self.action
         if self.about:
             stored["about"] = self.about
         if self.shown is not None:
@@ -133,6 +136,13 @@ class _Turn:
         if awaited is not None:
             return awaited
         score = score_intents(self.utterance)
+        body = self.utterance.words(command_start(self.utterance))
+        if _MASS_CHANGE.search(body):
+            return Outcome(replies.BULK)
+        if score.negated and (score.intent is None or score.scores[score.intent] < 3):
+            return Outcome(replies.NOTHING_TO_DO)  # "don't add that", "do NOT mark task 2 done"
+        if score.intent in _CHANGES and _ADVICE.match(body):
+            return Outcome(replies.YOUR_CALL)  # "should I delete task 4?"
         if score.intent is None:
             return await self._without_intent()
         if score.tied and {score.intent, score.runner_up} not in _COMPATIBLE:
@@ -160,10 +170,14 @@ class _Turn:
         if intent == Intent.SHOW:
             return await self._show()
         if intent == Intent.COMPLETE:
-            return await self._change_each("complete", self._complete_one)
-        if intent == Intent.DELETE:
-            return await self._change_each("delete", self._delete_one)
-        return await self._update()
+            outcome = await self._change_each("complete", self._complete_one)
+        elif intent == Intent.DELETE:
+            outcome = await self._change_each("delete", self._delete_one)
+        else:
+            outcome = await self._update()
+        if outcome.action is None:
+            outcome.action = {"intent": intent.value, "change": {}}
+        return outcome
 
     def _names_one_task(self) -> bool:
         reference = self._reference("show")
@@ -182,7 +196,37 @@ class _Turn:
             number = self._last_task()
             if number is not None:
                 return await self._apply_update([number], Change(due=whens[0].due))
+        # "and task 7 too" after a change, "task 4" after "delete which one?": the
+        # same change again, for the task now named.
+        previous = self._last_action()
+        reference = self._reference("show")
+        if previous is not None and (reference.numbers or reference.positions):
+            intent, change = previous
+            targets = await self._targets(reference, intent, _change_json(change))
+            if isinstance(targets, Outcome):
+                return targets
+            if intent == Intent.COMPLETE:
+                return await self._many(targets, self._complete_one)
+            if intent == Intent.DELETE:
+                return await self._many(targets, self._delete_one)
+            if not change.empty:
+                return await self._apply_update(targets, change)
         return Outcome(replies.NOT_UNDERSTOOD)
+
+    def _last_action(self) -> tuple[Intent, Change] | None:
+        """What the previous turn changed or asked to change, if anything."""
+        last = next(self._assistant_entries(), None)
+        if last is None:
+            return None
+        action = (last.metadata or {}).get("action")
+        if not isinstance(action, dict):
+            return None
+        try:
+            intent = Intent(str(action.get("intent")))
+        except ValueError:
+            return None
+        change = action.get("change")
+        return intent, _change_of(change if isinstance(change, dict) else {})
 
     # Adding ----------------------------------------------------------------------
 
@@ -368,8 +412,11 @@ class _Turn:
         reference = self._reference("update", used)
         targets = await self._targets(reference, Intent.UPDATE, _change_json(change))
         if isinstance(targets, Outcome):
+            targets.action = {"intent": Intent.UPDATE.value, "change": _change_json(change)}
             return targets
-        return await self._apply_update(targets, change)
+        outcome = await self._apply_update(targets, change)
+        outcome.action = {"intent": Intent.UPDATE.value, "change": _change_json(change)}
+        return outcome
 
     async def _apply_update(self, targets: list[int], change: Change) -> Outcome:
         lines: list[str] = []
@@ -448,6 +495,9 @@ class _Turn:
                 return Outcome(replies.WHICH_TASK)
             return about
         if not reference.words:
+            about = self._last_about()
+            if intent in (Intent.COMPLETE, Intent.UPDATE) and len(about) == 1:
+                return about  # "what's task 3?" — "done"
             return Outcome(replies.WHICH_TASK)
         tasks = await self._every_task()
         if tasks is None:
@@ -564,6 +614,14 @@ class _Turn:
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
+_CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE])
+# "delete everything", "wipe all tasks", "mark all as done": never done in one go.
+_MASS_CHANGE = re.compile(
+    r"\b(?:delete|remove|clear|wipe|erase|empty|purge|reset|nuke|trash|cancel|complete|finish|"
+    r"mark|tick|check|cross)\b(?: off| out)?(?: \w+){0,2}? (?:all|everything|every|each|whole|entire)\b"
+    r"|^(?:clear|wipe|empty|reset|purge)(?: out)? (?:my|the) (?:whole |entire )?(?:list|tasks|todos|todo list)"
+)
+_ADVICE = re.compile(r"^(?:should|shall) (?:i|we)\b")
 
 
 def _change_json(change: Change) -> dict[str, Any]:

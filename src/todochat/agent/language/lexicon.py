@@ -5,7 +5,8 @@ from __future__ import annotations
 # Said before a command without changing it: "ok so pls delete task 2".
 COMMAND_LEAD_INS = frozenset(
     """ok okay so oh and also now then alright right um umm hmm well hey hi yo please
-    kindly can could would will you just actually btw quickly quick yeah yes ah""".split()
+    kindly can could would will you just actually btw quickly quick yeah yes ah oops
+    whoops sorry wait hmmm ahh erm uh""".split()
 )
 
 # Chat shorthand, read as the words it stands for.
@@ -28,7 +29,7 @@ SHORTHAND = {
     "n": "and", "&": "and", "w/": "with", "prio": "priority", "pri": "priority",
     "fav": "favourite", "info": "info", "r": "are", "y": "why", "k": "ok", "kk": "ok",
     "okie": "ok", "okey": "ok", "yep": "yes", "yup": "yes", "ya": "yes",
-    "2": "2", "4": "4",
+    "tsk": "task", "taks": "task", "tsak": "task", "teh": "the", "adn": "and", "taht": "that",
 }  # fmt: skip
 
 # Words the agent acts on. Only these are ever the result of a spelling correction.
@@ -151,7 +152,7 @@ IRREGULAR_PAST = {
 REFERENCE_STOPWORDS = frozenset(
     """the a an my this that these those task tasks todo todos item items one ones thing
     things stuff reminder called named titled about for number no to of on in with
-    from list entry i me please your our which""".split()
+    from list entry i me please your our which oops whoops sorry""".split()
 )
 
 # Verbs a task usually starts with: "buy milk and call mom" is two tasks, and a bare

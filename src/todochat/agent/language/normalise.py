@@ -172,5 +172,5 @@ def _inflected(word: str) -> bool:
     """Whether `word` is a known word with an ending ("mondays", "marked")."""
     return any(
         word.endswith(ending) and word[: -len(ending)] in lexicon.VOCABULARY
-        for ending in ("s", "es", "ed", "d", "ing")
-    )
+        for ending in ("s", "es", "ed", "ing")
+    ) or (word.endswith("ed") and word[:-1] in lexicon.VOCABULARY)

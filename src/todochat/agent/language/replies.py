@@ -33,6 +33,7 @@ REPEAT = (
     "for example “add {example} on monday”."
 )
 NOTHING_TO_DO = "Okay, I won't change anything."
+YOUR_CALL = "That's your call! If you want me to, say it as a request — for example “delete task 4”."
 LOOKUP_FAILED = "Sorry, I couldn't look up your tasks just now."
 TOO_MANY = "That's a lot at once: name at most {limit} tasks."
 NO_LISTING = "Which list do you mean? Say “show my tasks” first, then “the second one”."

@@ -39,7 +39,7 @@ _ADD_SUFFIX = re.compile(
 )
 _FILLER = re.compile(
     r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
-    r"|please|lol|lmao|haha|hehe|thanks|thank you|for me|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
+    r"|please|lol|lmao|haha|hehe|thanks|thank you|for me|too(?= *$)|as well(?= *$)|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
     r"|at some point|sometime soon|sometime|some time|someday|eventually|later on|later|one of these days)(?![\w'-])"
 )
 _PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
@@ -264,7 +264,7 @@ def _title(tokens: list[Token], piece: list[int]) -> str:
 _NOISE: dict[str, frozenset[str]] = {
     "complete": frozenset(
         """mark marked tick ticked check checked cross crossed strike struck off out complete
-        completed finish finished close closed done sorted handled taken care of dealt with
+        completed finish finished close closed done sorted handled taken care of dealt with ready
         as is are was were has have been now all finally already i i've i'm am we we're
         just totally completely set to can you could would yes got through knocked knock
         wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday""".split()
