@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.support import register
-from todochat.agent import phrasebook
+from todochat.agent.language import replies
 
 from .chat_helpers import Chatter, tool_names
 
@@ -286,31 +286,31 @@ async def test_it_in_a_new_conversation_is_not_guessed(ada: Chatter) -> None:
 async def test_a_greeting_gets_the_help_text_and_no_tool_call(ada: Chatter, message: str) -> None:
     turn = await ada.say(message)
     assert turn["tool_calls"] == []
-    assert phrasebook.HELP_TEXT in turn["response"]
+    assert replies.HELP in turn["response"]
 
 
 @pytest.mark.parametrize("message", ["qwzx blorp fnord", "the weather is nice"])
 async def test_gibberish_gets_the_help_text_and_no_tool_call(ada: Chatter, message: str) -> None:
     turn = await ada.say(message)
     assert turn["tool_calls"] == []
-    assert phrasebook.HELP_TEXT in turn["response"]
+    assert replies.HELP in turn["response"]
     assert await ada.tasks() == []
 
 
-async def test_a_few_plain_words_get_a_suggestion_to_add_them(ada: Chatter) -> None:
+async def test_a_bare_task_that_starts_with_a_verb_is_added(ada: Chatter) -> None:
     turn = await ada.say("Buy bread")
-    assert turn["tool_calls"] == []
-    assert "say “add buy bread”" in turn["response"]
-    assert await ada.tasks() == []
+    assert tool_names(turn) == ["add_task"]
+    assert "“Buy bread”" in turn["response"]
+    assert await ada.titles() == {1: "Buy bread"}
 
 
 @pytest.mark.parametrize(
     ("message", "question"),
     [
-        ("delete", phrasebook.WHICH_TASK),
-        ("mark as done", phrasebook.WHICH_TASK),
+        ("delete", replies.WHICH_TASK),
+        ("mark as done", replies.WHICH_TASK),
         ("add a task", "What should the task say? For example: “add buy milk”."),
-        ("rename task 1", "What should task 1 be called? Say “rename task 1 to …”."),
+        ("rename task 1", "What should the new title be? Say “rename task 2 to …”."),
     ],
 )
 async def test_a_request_missing_its_task_or_text_asks_for_it(

@@ -189,8 +189,12 @@ class _Turn:
         start = command_start(self.utterance)
         covered = {i for w in whens for i in w.tokens}
         rest = [
-            t for i, t in enumerate(self.utterance.tokens)
-            if i >= start and i not in covered and t.kind == "word" and t.word not in ("it", "for", "to", "due", "make", "then")
+            t
+            for i, t in enumerate(self.utterance.tokens)
+            if i >= start
+            and i not in covered
+            and t.kind == "word"
+            and t.word not in ("it", "for", "to", "due", "make", "then")
         ]
         if whens and not rest and not whens[0].recurring and whens[0].due is not None:
             number = self._last_task()
@@ -255,7 +259,9 @@ class _Turn:
             change = _changed(call)
             about.append(change.task_id)
             lines.append(
-                replies.added(change.task_id, change.title, task.due, task.priority, self.timezone, self.now)
+                replies.added(
+                    change.task_id, change.title, task.due, task.priority, self.timezone, self.now
+                )
             )
         return Outcome("\n".join(lines), about=about)
 
@@ -276,7 +282,10 @@ class _Turn:
             tasks = [t for t in tasks if t.priority == wanted.priority]
         shown = [t.id for t in tasks]
         if not tasks:
-            return Outcome(self._nothing_listed(wanted.status, wanted.query, wanted.when, wanted.priority), shown=shown)
+            return Outcome(
+                self._nothing_listed(wanted.status, wanted.query, wanted.when, wanted.priority),
+                shown=shown,
+            )
         number = replies.count(len(tasks), "task")
         if wanted.query:
             heading = f"Tasks mentioning {replies.quoted(wanted.query)}:"
@@ -288,14 +297,16 @@ class _Turn:
             heading = f"You have {number} at {wanted.priority} priority:"
         else:
             heading = {
-                "pending": f"You have {number} to do:",
+                "pending": f"You have {number} pending:",
                 "completed": f"You've completed {number}:",
             }.get(wanted.status, f"Your list has {number}:")
         lines = [heading, *(self._line(t, wanted.status) for t in tasks)]
         return Outcome("\n".join(lines), about=shown if len(shown) == 1 else [], shown=shown)
 
     @staticmethod
-    def _nothing_listed(status: str, query: str | None, when: str | None, priority: str | None) -> str:
+    def _nothing_listed(
+        status: str, query: str | None, when: str | None, priority: str | None
+    ) -> str:
         if query:
             return f"No tasks mention {replies.quoted(query)}."
         if when == "overdue":
@@ -354,7 +365,7 @@ class _Turn:
             if task is None:
                 lines.append(replies.no_such_task(number))
                 continue
-            facts = ["done" if task.completed else "not done yet", f"{task.priority} priority"]
+            facts = ["done" if task.completed else "pending", f"{task.priority} priority"]
             if task.due_date is not None:
                 facts.append(replies.due_phrase(task.due_date, self.timezone, self.now))
             line = f"Task #{task.id} {replies.quoted(task.title)}: {', '.join(facts)}."
@@ -452,14 +463,18 @@ class _Turn:
         if change.title:
             facts.append(f"Renamed task #{number} to {replies.quoted(title)}.")
         if change.priority:
-            facts.append(f"Task #{number} {replies.quoted(title)} is now {change.priority} priority.")
+            facts.append(
+                f"Task #{number} {replies.quoted(title)} is now {change.priority} priority."
+            )
         if change.due_clear:
             facts.append(f"Removed the due date from {name}.")
         elif change.due is not None:
-            facts.append(f"Task #{number} {replies.quoted(title)} is now {replies.due_phrase(change.due, self.timezone, self.now)}.")
+            due = replies.due_phrase(change.due, self.timezone, self.now)
+            facts.append(f"Task #{number} {replies.quoted(title)} is now {due}.")
         if change.description:
             facts.append(
-                f"Added a note to {name}: {change.description}" if change.append
+                f"Added a note to {name}: {change.description}"
+                if change.append
                 else f"Updated the notes of {name}: {change.description}"
             )
         return " ".join(facts)
@@ -583,12 +598,23 @@ class _Turn:
         reference = parse_reference(target.words, target.text)
         chosen: list[int] = []
         if reference.numbers:
-            chosen = [n if n in candidates else candidates[n - 1] for n in reference.numbers if n in candidates or 1 <= n <= len(candidates)]
+            chosen = [
+                n if n in candidates else candidates[n - 1]
+                for n in reference.numbers
+                if n in candidates or 1 <= n <= len(candidates)
+            ]
         elif reference.positions:
-            chosen = [candidates[p - 1 if p > 0 else len(candidates) + p] for p in reference.positions if -len(candidates) <= p <= len(candidates) and p != 0]
+            chosen = [
+                candidates[p - 1 if p > 0 else len(candidates) + p]
+                for p in reference.positions
+                if -len(candidates) <= p <= len(candidates) and p != 0
+            ]
         elif reference.words and (score.intent is None or score.intent == Intent.SHOW):
             tasks = await self._every_task() or []
-            named = [t.id for t in find_by_title(reference.words, [t for t in tasks if t.id in candidates])]
+            named = [
+                t.id
+                for t in find_by_title(reference.words, [t for t in tasks if t.id in candidates])
+            ]
             chosen = named if len(named) == 1 else []
         if not chosen:
             return None
@@ -610,7 +636,9 @@ class _Turn:
 
     async def _many(self, numbers: list[int], act: Callable[[int], Any]) -> Outcome:
         outcomes = [await act(n) for n in numbers]
-        return Outcome("\n".join(o.text for o in outcomes), about=[n for o in outcomes for n in o.about])
+        return Outcome(
+            "\n".join(o.text for o in outcomes), about=[n for o in outcomes for n in o.about]
+        )
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
@@ -618,8 +646,10 @@ _CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE]
 # "delete everything", "wipe all tasks", "mark all as done": never done in one go.
 _MASS_CHANGE = re.compile(
     r"\b(?:delete|remove|clear|wipe|erase|empty|purge|reset|nuke|trash|cancel|complete|finish|"
-    r"mark|tick|check|cross)\b(?: off| out)?(?: \w+){0,2}? (?:all|everything|every|each|whole|entire)\b"
-    r"|^(?:clear|wipe|empty|reset|purge)(?: out)? (?:my|the) (?:whole |entire )?(?:list|tasks|todos|todo list)"
+    r"mark|tick|check|cross)\b(?: off| out)?(?: \w+){0,2}? "
+    r"(?:all|everything|every|each|whole|entire)\b"
+    r"|^(?:clear|wipe|empty|reset|purge)(?: out)? (?:my|the) (?:whole |entire )?"
+    r"(?:list|tasks|todos|todo list)"
 )
 _ADVICE = re.compile(r"^(?:should|shall) (?:i|we)\b")
 

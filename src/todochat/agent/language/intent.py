@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- pattern tables read best one pattern per line
 """Stage 2: what the user wants done, scored over the whole sentence.
 
 Each cue is a pattern over the normalised words and the intent it speaks for, with a
@@ -75,26 +76,26 @@ CUES: tuple[Cue, ...] = (
     # One task in detail.
     _cue(Intent.SHOW, r"(?:what's|what is|what was|show me|show|open|view|details (?:of|for|on|about)|info (?:on|about|for)|information (?:on|about)|tell me (?:more )?about|more about|describe) (?:task |todo |number |item |no\.? )?#? ?\d{1,9}\b", 3),
     _cue(Intent.SHOW, r"details|tell me (?:more )?about|more (?:info|information|details) (?:on|about)|what's the (?:deal|story|status) with|what's the (?:note|notes|description|details|due date|deadline|priority) (?:on|of|for)|when is .+ due|when's .+ due", 4),
-    _cue(Intent.SHOW, rf"^(?:is|was|did i|have i|has) .+ (?:done|finished|complete|completed|do|finish|yet|still (?:open|pending))", 3),
+    _cue(Intent.SHOW, r"^(?:is|was|did i|have i|has)\b.*\b(?:done|finished|complete|completed|do|finish|yet|still (?:open|pending))", 5),
     # Completing.
     _cue(Intent.COMPLETE, r"complete|finish|close|tick|check off|cross off|cross out|strike off|mark off|knock out|knocked out|wrap up|wrapped up", 3),
     _cue(Intent.COMPLETE, rf"mark .*?(?:as )?{_DONE}|tick .* off|check .* off|cross .* off|set .* (?:as |to )?{_DONE}", 4),
     _cue(Intent.COMPLETE, rf"(?:is|are|was|were|'s|has been|have been|got|now) (?:now |all |finally |already |totally |completely )*{_DONE}|(?:i'm|i am|we're|i'm all|all) {_DONE}(?: with)?|{_DONE} with|^{_DONE}:?", 4),
-    _cue(Intent.COMPLETE, rf"^(?:i|we|i've|we've|i have|we have) (?:just |already |finally |have |'ve |totally )*(?:did|done|finished|completed|took care of|handled|sorted|got through)", 3.5),
+    _cue(Intent.COMPLETE, r"^(?:i|we|i've|we've|i have|we have) (?:just |already |finally |have |'ve |totally )*(?:did|done|finished|completed|took care of|handled|sorted|got through)", 3.5),
     _cue(Intent.COMPLETE, rf"(?:is|are|'s|was|were|has been|have been|got|now) (?:now |all |finally |already |totally )*(?:\w{{3,}}ed|paid|sent|bought|made|ready|sorted|written|taken|given|built|sold|fixed|over|through)\b|^(?:i've|we've|i have|we have) (?:just |already |finally )*(?:{_PAST}|\w{{3,}}ed)\b|(?:-|:|,) ?{_DONE}$|^(?!(?:show|list|what|what's|which|display|see|view|give|get|any|anything|how|tell)\b).+ {_DONE}$", 3),
     _cue(Intent.COMPLETE, rf"^(?:i |we )?(?:just |already |finally |have |'ve )*(?:{_PAST}|\w{{3,}}ed)\b", 1.5),
     _cue(Intent.COMPLETE, rf"{_DONE}$|{_DONE} !$|(?:it's|that's|thats) {_DONE}", 2),
-    _cue(Intent.COMPLETE, rf"mark .+ as (?:\w{{3,}}ed|paid|sent|bought|made|ready|sorted|written|taken|built|sold|fixed)$|\w+'s (?:now |all |finally |already )*(?:\w{{3,}}ed|paid|sent|bought|made|ready|done|sorted)$", 4),
+    _cue(Intent.COMPLETE, r"mark .+ as (?:\w{3,}ed|paid|sent|bought|made|ready|sorted|written|taken|built|sold|fixed)$|\w+'s (?:now |all |finally |already )*(?:\w{3,}ed|paid|sent|bought|made|ready|done|sorted)$", 4),
     # Deleting.
     _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),
-    _cue(Intent.DELETE, rf"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore", 2.5),
+    _cue(Intent.DELETE, r"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore", 2.5),
     # Changing one field.
     _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate", 2.5),
     _cue(Intent.UPDATE, r"(?:remove|clear|delete|drop|take off|get rid of|unset|scrap|erase|cancel)(?: the| a| its| any| that)? (?:due date|deadline|due|date|priority|note|notes|description)\b", 9),
     _cue(Intent.UPDATE, r"(?:due date|deadline)(?: for| of| on)? .*:|(?:needs|has) to be (?:done|finished|completed) (?:by|before|on)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
     _cue(Intent.UPDATE, r"priority|due date|deadline|title|name|description|notes?|details|due|urgent|important|high|low", 0.75),
     _cue(Intent.UPDATE, r"(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|description|details|comment|detail)\b|^note (?:on|for|to)\b|(?<=\w )(?:note|notes|description|details|title|name)\s*:|(?:description|notes?|details|title|name) (?:of|for|on) .+ (?:to|should be|should say|as|:)|(?:add|append) to .+ (?:notes|description|details)|should (?:be called|say|read)|^call (?:task|#|it|that|this|the)|^describe\b|typo in", 6),
-    _cue(Intent.UPDATE, rf"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)|(?:is|are) (?:critical|top priority|urgent|important)$|priority (?:of|for) .+ (?:to|:)|(?:on|to) (?:a |an )?(?:high|low|medium|normal|top|urgent) priority|(?:make|set) (?:it|them|that) (?:low|high|medium|urgent|normal)|can wait", 3.5),
+    _cue(Intent.UPDATE, r"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)|(?:is|are) (?:critical|top priority|urgent|important)$|priority (?:of|for) .+ (?:to|:)|(?:on|to) (?:a |an )?(?:high|low|medium|normal|top|urgent) priority|(?:make|set) (?:it|them|that) (?:low|high|medium|urgent|normal)|can wait", 3.5),
     # Undoing a completion: not a tool the agent has.
     _cue(Intent.REOPEN, r"reopen|re-open|uncomplete|un-complete|unmark|untick|un-tick|mark .* (?:as )?(?:not done|not complete|incomplete|undone|unfinished|pending|open)|not (?:actually )?(?:done|finished) (?:yet|after all)", 4),
     # Small talk.
@@ -189,6 +190,8 @@ def _is_negated(body: str, match: re.Match[str], negations: list[int]) -> bool:
         if end <= match.start():
             between = before[end:]
             # "don't delete it" — within three words, in the same clause.
-            if len(between.split()) <= 3 and not re.search(r"[,;.]|\bjust\b|\bbut\b|\binstead\b", between):
+            if len(between.split()) <= 3 and not re.search(
+                r"[,;.]|\bjust\b|\bbut\b|\binstead\b", between
+            ):
                 return True
     return False

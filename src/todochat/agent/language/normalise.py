@@ -18,7 +18,9 @@ from rapidfuzz.process import extractOne
 from todochat.agent.language import lexicon
 
 # Phones type typographic quotes; dashes are read as plain ones.
-_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_PLAIN = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 _TOKEN = re.compile(
     r"""(?P<quoted>"[^"\n]+"|(?<![\w'])'[^'\n]+'(?![\w']))
       | (?P<word>[^\W_](?:[\w'./:-]*[^\W_])?)
@@ -157,9 +159,7 @@ def correct_spelling(word: str, *, command_position: bool) -> str:
         choices = lexicon.VOCABULARY
     else:
         return word
-    best = extractOne(
-        word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit
-    )
+    best = extractOne(word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
     if best is None:
         return word
     candidate = str(best[0])

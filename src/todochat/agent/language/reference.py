@@ -54,18 +54,37 @@ class Reference:
 
     @property
     def empty(self) -> bool:
-        return not (self.numbers or self.positions or self.back or self.plural_back or self.words or self.everything)
+        return not (
+            self.numbers
+            or self.positions
+            or self.back
+            or self.plural_back
+            or self.words
+            or self.everything
+        )
 
 
 def parse_reference(words: list[str], text: str = "") -> Reference:
     """A reference from its normalised words (command words already taken out)."""
-    words = [w[:-2] if w.endswith("'s") else w for w in words if w not in ("#", "no.", "number", "nr", "num")]
+    words = [
+        w[:-2] if w.endswith("'s") else w
+        for w in words
+        if w not in ("#", "no.", "number", "nr", "num")
+    ]
     # "task 9" names task 9 whatever words stand around it ("task 9's name").
-    named = [int(words[i + 1]) for i, w in enumerate(words[:-1]) if w in ("task", "todo", "item", "#") and words[i + 1].isdigit() and len(words[i + 1]) <= 9]
+    named = [
+        int(words[i + 1])
+        for i, w in enumerate(words[:-1])
+        if w in ("task", "todo", "item", "#") and words[i + 1].isdigit() and len(words[i + 1]) <= 9
+    ]
     if named:
         more = [int(w) for w in words if w.isdigit() and len(w) <= 9]
-        return Reference(numbers=tuple(dict.fromkeys(more if len(more) <= len(named) + 3 else named)), text=text)
-    content_words = [w for w in words if w not in lexicon.REFERENCE_STOPWORDS and w not in (",", "and", "&", "+")]
+        return Reference(
+            numbers=tuple(dict.fromkeys(more if len(more) <= len(named) + 3 else named)), text=text
+        )
+    content_words = [
+        w for w in words if w not in lexicon.REFERENCE_STOPWORDS and w not in (",", "and", "&", "+")
+    ]
     if len(content_words) > 1:
         # "I don't need the groceries task anymore, remove it": the words name it.
         words = [w for w in words if w not in ("it", "that", "this", "them", "those")]
@@ -76,8 +95,12 @@ def parse_reference(words: list[str], text: str = "") -> Reference:
         return Reference(plural_back=True, text=text)
     if joined in _BACK or joined in ("the last one i added", "what i just added"):
         return Reference(back=True, text=text)
-    content = [w for w in words if w not in lexicon.REFERENCE_STOPWORDS and w not in (",", "and", "&", "+")]
-    if content and all(w in ("all", "everything", "every", "each", "whole", "entire") for w in content):
+    content = [
+        w for w in words if w not in lexicon.REFERENCE_STOPWORDS and w not in (",", "and", "&", "+")
+    ]
+    if content and all(
+        w in ("all", "everything", "every", "each", "whole", "entire") for w in content
+    ):
         return Reference(everything=True, text=text)
     numbers = [int(m.group(1)) for w in content if (m := _NUMBER.match(w))]
     if content and len(numbers) == len(content):
@@ -89,10 +112,14 @@ def parse_reference(words: list[str], text: str = "") -> Reference:
 
 
 def _positions(content: list[str]) -> tuple[int, ...]:
-    """"the second one" → (2,); "the first two" → (1, 2); "the last one" → (-1,);
+    """ "the second one" → (2,); "the first two" → (1, 2); "the last one" → (-1,);
     "first and third" → (1, 3). Empty when the words are not only positions."""
     ordinals = [lexicon.ORDINALS[w] for w in content if w in lexicon.ORDINALS]
-    counts = [lexicon.NUMBER_WORDS[w] for w in content if w in lexicon.NUMBER_WORDS and w not in ("a", "an", "one")]
+    counts = [
+        lexicon.NUMBER_WORDS[w]
+        for w in content
+        if w in lexicon.NUMBER_WORDS and w not in ("a", "an", "one")
+    ]
     if not ordinals or len(ordinals) + len(counts) != len(content):
         return ()
     if counts and len(ordinals) == 1:
@@ -118,7 +145,12 @@ def lemma(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith("ss"):
             stem = word[: -len(suffix)]
-            if suffix in ("ing", "ed") and len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+            if (
+                suffix in ("ing", "ed")
+                and len(stem) > 2
+                and stem[-1] == stem[-2]
+                and stem[-1] not in "ls"
+            ):
                 stem = stem[:-1]  # "dropped" → "drop"
             if suffix == "es" and not stem.endswith(("sh", "ch", "x", "s", "z", "o")):
                 stem = word[:-1]
@@ -129,7 +161,9 @@ def lemma(word: str) -> str:
 def _word_fits(wanted: str, have: set[str], have_words: list[str]) -> bool:
     if wanted in have:
         return True
-    if len(wanted) >= 4 and any(h.startswith(wanted) or wanted.startswith(h) and len(h) >= 4 for h in have):
+    if len(wanted) >= 4 and any(
+        h.startswith(wanted) or (wanted.startswith(h) and len(h) >= 4) for h in have
+    ):
         return True
     # A slip of the keyboard: "grocries", "pasport".
     return len(wanted) >= 5 and any(ratio(wanted, h) >= 80 for h in have_words if len(h) >= 4)

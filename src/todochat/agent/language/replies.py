@@ -27,13 +27,17 @@ BULK = (
     "To be safe I change tasks only when each one is named. Tell me which ones, by "
     "number or title — “show my tasks” lists them."
 )
-REOPEN = "I can't reopen a finished task from the chat yet. Untick it in the task list, or add it again."
+REOPEN = (
+    "I can't reopen a finished task from the chat yet. Untick it in the task list, or add it again."
+)
 REPEAT = (
     "I can't make tasks repeat yet. Tell me the first date and I'll add it once — "
     "for example “add {example} on monday”."
 )
 NOTHING_TO_DO = "Okay, I won't change anything."
-YOUR_CALL = "That's your call! If you want me to, say it as a request — for example “delete task 4”."
+YOUR_CALL = (
+    "That's your call! If you want me to, say it as a request — for example “delete task 4”."
+)
 LOOKUP_FAILED = "Sorry, I couldn't look up your tasks just now."
 TOO_MANY = "That's a lot at once: name at most {limit} tasks."
 NO_LISTING = "Which list do you mean? Say “show my tasks” first, then “the second one”."
@@ -48,7 +52,7 @@ def count(number: int, noun: str) -> str:
 
 
 def due_phrase(due: datetime | None, timezone: str, now: datetime) -> str:
-    """"due tomorrow 17:00", or "overdue since Mon 9 Mar" — never "due overdue"."""
+    """ "due tomorrow 17:00", or "overdue since Mon 9 Mar" — never "due overdue"."""
     if due is None:
         return ""
     described = describe_due(due, timezone, now=now)
@@ -56,11 +60,20 @@ def due_phrase(due: datetime | None, timezone: str, now: datetime) -> str:
 
 
 def details(due: datetime | None, priority: str | None, timezone: str, now: datetime) -> str:
-    parts = [p for p in (due_phrase(due, timezone, now), f"{priority} priority" if priority else "") if p]
+    parts = [
+        p for p in (due_phrase(due, timezone, now), f"{priority} priority" if priority else "") if p
+    ]
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def added(number: int, title: str, due: datetime | None, priority: str | None, timezone: str, now: datetime) -> str:
+def added(
+    number: int,
+    title: str,
+    due: datetime | None,
+    priority: str | None,
+    timezone: str,
+    now: datetime,
+) -> str:
     return f"Added task #{number}: {quoted(title)}{details(due, priority, timezone, now)}."
 
 
@@ -73,7 +86,7 @@ def deleted(number: int, title: str) -> str:
 
 
 def no_such_task(number: int) -> str:
-    return f"There is no task #{number}. Say “show my tasks” to see them with their numbers."
+    return f"There is no task #{number}. Say “show my tasks” to see them."
 
 
 def no_match(words: str) -> str:

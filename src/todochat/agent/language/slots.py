@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- pattern tables read best one pattern per line
 """Stage 3: the pieces of a request — new tasks, list filters, the words that name a
 task, and the value of a change.
 
@@ -35,7 +36,7 @@ _ADD_PREFIX = re.compile(
     r")(?![\w'])(?: to(?![\w']))?\s*"
 )
 _ADD_SUFFIX = re.compile(
-    r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot|stick|pop) (?:it|this|that|one|them)(?: down| in| for me| as a task| as a todo| (?:on|to|in|onto) (?:my|the) (?:todo |to do |to-do )?list)?\s*[.!?]?$"
+    r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot|stick|pop) (?:it|this|that|them)(?: down| in| for me| as a task| as a todo| (?:on|to|in|onto) (?:my|the) (?:todo |to do |to-do )?list)?\s*[.!?]?$"
 )
 _FILLER = re.compile(
     r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
@@ -63,6 +64,10 @@ _EDGE_WORDS = frozenset(
      "titled", "saying", "plus", "&", "the", "a", "an", "oh", "maybe", "like"]
 )  # fmt: skip
 _KEEP_TRAILING = frozenset(["it", "the", "a", "an", "up", "out", "in", "on", "off", "over"])
+# Words of an add command that never make a title on their own ("add a task").
+_NOT_A_TITLE = frozenset(
+    "a an the another new task tasks todo todos item items reminder entry note thing things to for called named titled me us this that some".split()
+)
 _SYMBOLS = set(",.;:!?'-()&#/%$@+\"")
 
 
@@ -113,6 +118,12 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
             break
         for index in found:
             keep[index] = False
+        restorable = [i for i in found[1:] if tokens[i].word not in _NOT_A_TITLE]
+        if not any(keep) and restorable:
+            # "add one": the words after the verb are the title after all.
+            for index in restorable:
+                keep[index] = True
+            break
     parts = _split_tasks(tokens, keep, whens)
     tasks: list[NewTask] = []
     for part, due in parts:
@@ -136,7 +147,11 @@ def _match_kept(utterance: Utterance, keep: list[bool], pattern: re.Pattern[str]
     match = pattern.match(text)
     if match is None or match.end() == 0:
         return []
-    return [index for index, start in zip(kept, starts, strict=True) if start < match.end() and text[start:match.end()].strip()]
+    return [
+        index
+        for index, start in zip(kept, starts, strict=True)
+        if start < match.end() and text[start : match.end()].strip()
+    ]
 
 
 def _drop_pattern(utterance: Utterance, pattern: re.Pattern[str], keep: list[bool]) -> None:
@@ -247,15 +262,16 @@ def _title(tokens: list[Token], piece: list[int]) -> str:
         if chosen[0].kind == "quoted":
             break
         chosen.pop(0)
-    while chosen and chosen[-1].kind != "quoted" and (
-        chosen[-1].kind == "punct" and chosen[-1].text not in ")%"
-        or chosen[-1].word in _EDGE_WORDS and chosen[-1].word not in _KEEP_TRAILING
+    while (
+        chosen
+        and chosen[-1].kind != "quoted"
+        and (
+            (chosen[-1].kind == "punct" and chosen[-1].text not in ")%")
+            or (chosen[-1].word in _EDGE_WORDS and chosen[-1].word not in _KEEP_TRAILING)
+        )
     ):
         chosen.pop()
-    if len(chosen) == 1 and chosen[0].kind == "quoted":
-        text = chosen[0].text
-    else:
-        text = render(chosen)
+    text = chosen[0].text if len(chosen) == 1 and chosen[0].kind == "quoted" else render(chosen)
     return text[:1].upper() + text[1:]
 
 
@@ -263,46 +279,311 @@ def _title(tokens: list[Token], piece: list[int]) -> str:
 
 _NOISE: dict[str, frozenset[str]] = {
     "complete": frozenset(
-        """mark marked tick ticked check checked cross crossed strike struck off out complete
-        completed finish finished close closed done sorted handled taken care of dealt with ready
-        as is are was were has have been now all finally already i i've i'm am we we're
-        just totally completely set to can you could would yes got through knocked knock
-        wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday""".split()
+        [
+            "mark",
+            "marked",
+            "tick",
+            "ticked",
+            "check",
+            "checked",
+            "cross",
+            "crossed",
+            "strike",
+            "struck",
+            "off",
+            "out",
+            "complete",
+            "completed",
+            "finish",
+            "finished",
+            "close",
+            "closed",
+            "done",
+            "sorted",
+            "handled",
+            "taken",
+            "care",
+            "of",
+            "dealt",
+            "with",
+            "ready",
+            "as",
+            "is",
+            "are",
+            "was",
+            "were",
+            "has",
+            "have",
+            "been",
+            "now",
+            "all",
+            "finally",
+            "already",
+            "i",
+            "i've",
+            "i'm",
+            "am",
+            "we",
+            "we're",
+            "just",
+            "totally",
+            "completely",
+            "set",
+            "to",
+            "can",
+            "you",
+            "could",
+            "would",
+            "yes",
+            "got",
+            "through",
+            "knocked",
+            "knock",
+            "wrap",
+            "wrapped",
+            "up",
+            "over",
+            "way",
+            "'ve",
+            "did",
+            "do",
+            "'s",
+            "today",
+            "yay",
+            "woohoo",
+            "wohoo",
+            "yesterday",
+        ]
     ),
     "delete": frozenset(
-        """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke
-        get rid of forget about never mind strike kill axe lose take off from can you could
-        would i don't do not need anymore no longer it's not needed necessary any more
-        want going happening isn't actually just""".split()
+        [
+            "delete",
+            "deleted",
+            "remove",
+            "erase",
+            "drop",
+            "cancel",
+            "scratch",
+            "trash",
+            "ditch",
+            "bin",
+            "scrap",
+            "discard",
+            "nuke",
+            "get",
+            "rid",
+            "of",
+            "forget",
+            "about",
+            "never",
+            "mind",
+            "strike",
+            "kill",
+            "axe",
+            "lose",
+            "take",
+            "off",
+            "from",
+            "can",
+            "you",
+            "could",
+            "would",
+            "i",
+            "don't",
+            "do",
+            "not",
+            "need",
+            "anymore",
+            "no",
+            "longer",
+            "it's",
+            "not",
+            "needed",
+            "necessary",
+            "any",
+            "more",
+            "want",
+            "going",
+            "happening",
+            "isn't",
+            "actually",
+            "just",
+        ]
     ),
     "show": frozenset(
-        """what's what is show me tell about more details detail info information on of for
-        open view describe status deal story with how did i have finish finished done
-        complete completed yet still pending was the give can you could""".split()
+        [
+            "what's",
+            "what",
+            "is",
+            "show",
+            "me",
+            "tell",
+            "about",
+            "more",
+            "details",
+            "detail",
+            "info",
+            "information",
+            "on",
+            "of",
+            "for",
+            "open",
+            "view",
+            "describe",
+            "status",
+            "deal",
+            "story",
+            "with",
+            "how",
+            "did",
+            "i",
+            "have",
+            "finish",
+            "finished",
+            "done",
+            "complete",
+            "completed",
+            "yet",
+            "still",
+            "pending",
+            "was",
+            "the",
+            "give",
+            "can",
+            "you",
+            "could",
+        ]
     ),
     "reopen": frozenset(
-        """reopen re-open uncomplete unmark untick mark as not done complete incomplete
-        undone unfinished pending open actually yet after all is was""".split()
+        [
+            "reopen",
+            "re-open",
+            "uncomplete",
+            "unmark",
+            "untick",
+            "mark",
+            "as",
+            "not",
+            "done",
+            "complete",
+            "incomplete",
+            "undone",
+            "unfinished",
+            "pending",
+            "open",
+            "actually",
+            "yet",
+            "after",
+            "all",
+            "is",
+            "was",
+        ]
     ),
     "update": frozenset(
-        """rename retitle reword edit change update modify set move push postpone reschedule
-        delay defer bump prioritize prioritise deprioritize deprioritise lower raise flag
-        make switch correct fix the priority of due date deadline title name description
-        notes note details for to as on is should be needs now can you could would a an
-        back out forward till until by it's isn't not has have no anymore add put attach
-        stick leave write append comment description descriptions called say read typo
-        in instead wording text upgrade downgrade escalate them wait""".split()
+        [
+            "rename",
+            "retitle",
+            "reword",
+            "edit",
+            "change",
+            "update",
+            "modify",
+            "set",
+            "move",
+            "push",
+            "postpone",
+            "reschedule",
+            "delay",
+            "defer",
+            "bump",
+            "prioritize",
+            "prioritise",
+            "deprioritize",
+            "deprioritise",
+            "lower",
+            "raise",
+            "flag",
+            "make",
+            "switch",
+            "correct",
+            "fix",
+            "the",
+            "priority",
+            "of",
+            "due",
+            "date",
+            "deadline",
+            "title",
+            "name",
+            "description",
+            "notes",
+            "note",
+            "details",
+            "for",
+            "to",
+            "as",
+            "on",
+            "is",
+            "should",
+            "be",
+            "needs",
+            "now",
+            "can",
+            "you",
+            "could",
+            "would",
+            "a",
+            "an",
+            "back",
+            "out",
+            "forward",
+            "till",
+            "until",
+            "by",
+            "it's",
+            "isn't",
+            "not",
+            "has",
+            "have",
+            "no",
+            "anymore",
+            "add",
+            "put",
+            "attach",
+            "stick",
+            "leave",
+            "write",
+            "append",
+            "comment",
+            "description",
+            "descriptions",
+            "called",
+            "say",
+            "read",
+            "typo",
+            "in",
+            "instead",
+            "wording",
+            "text",
+            "upgrade",
+            "downgrade",
+            "escalate",
+            "them",
+            "wait",
+        ]
     ),
 }
 _CLEAR_DUE = re.compile(
     r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
 )
 _RAISE = re.compile(r"^(?:prioriti[sz]e|bump|raise|escalate)\b")
-_LOWER = re.compile(r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't)(?: that| so| very| really)? (?:urgent|important|a priority)|less (?:urgent|important)|can wait")
-_TITLE_CHANGE = re.compile(
-    r"^(?:rename|retitle|reword|call)\b|(?:title|name|wording|text)\b"
+_LOWER = re.compile(
+    r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't)(?: that| so| very| really)? (?:urgent|important|a priority)|less (?:urgent|important)|can wait"
 )
-_NOTE_ADD = re.compile(r"\b(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|details|comment|detail)\b|^note (?:on|for|to)\b|\bnote\s*:|\b(?:add|append) to .+ (?:notes|description|details)")
+_TITLE_CHANGE = re.compile(r"^(?:rename|retitle|reword|call)\b|(?:title|name|wording|text)\b")
+_NOTE_ADD = re.compile(
+    r"\b(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|details|comment|detail)\b|^note (?:on|for|to)\b|\bnote\s*:|\b(?:add|append) to .+ (?:notes|description|details)"
+)
 _DESCRIPTION_SET = re.compile(r"\b(?:description|notes?|details|comment)\b|^describe\b")
 _VALUE_SPLIT = frozenset(["to", "as", "into", ":", "saying", "-", "with", "that"])
 
@@ -342,7 +623,8 @@ def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -
     chosen = [
         t
         for i, t in enumerate(utterance.tokens)
-        if keep[i] and (skip is None or i not in skip)
+        if keep[i]
+        and (skip is None or i not in skip)
         and (t.kind == "quoted" or (t.word not in noise and t.kind == "word") or t.text in ",&#")
     ]
     words = [t.text.lower() if t.kind == "quoted" else t.word for t in chosen]
@@ -352,9 +634,7 @@ def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -
     return Target(words, render(chosen))
 
 
-def read_change(
-    utterance: Utterance, timezone: str, now: datetime
-) -> tuple[Change, set[int]]:
+def read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Change, set[int]]:
     """What an update request changes, and the tokens that say it (so that they are
     not read as part of the task's name)."""
     text = utterance.text
@@ -377,9 +657,14 @@ def read_change(
         for first, last, _ in utterance.finditer(_CLEAR_DUE):
             used.update(range(first, last))
         return Change(due_clear=True), used
-    explicit = re.search(r"\b(?:to|as|at|on) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?$", body)
+    explicit = re.search(
+        r"\b(?:to|as|at|on) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?$",
+        body,
+    )
     if explicit:
-        first, last = utterance.token_range(utterance.offsets[start] + explicit.start(1), utterance.offsets[start] + explicit.end())
+        first, last = utterance.token_range(
+            utterance.offsets[start] + explicit.start(1), utterance.offsets[start] + explicit.end()
+        )
         used.update(range(first, last))
         return Change(priority=_PRIORITY_ALIASES[explicit.group(1)]), used
     if _LOWER.search(body):
@@ -398,9 +683,15 @@ def read_change(
                 used.update(whens[0].tokens)
                 change = Change(priority=priority, due=whens[0].due)
             return change, used
-    priority_word = re.search(r"\b(?:make|mark|set|flag|bump|raise|lower|change)\b.* (?:to |as )?(?:a |an )?(low|medium|normal|high|urgent|top|critical|important)$", body)
+    priority_word = re.search(
+        r"\b(?:make|mark|set|flag|bump|raise|lower|change)\b.* (?:to |as )?(?:a |an )?(low|medium|normal|high|urgent|top|critical|important)$",
+        body,
+    )
     if priority_word:
-        first, last = utterance.token_range(utterance.offsets[start] + priority_word.start(1), utterance.offsets[start] + priority_word.end(1))
+        first, last = utterance.token_range(
+            utterance.offsets[start] + priority_word.start(1),
+            utterance.offsets[start] + priority_word.end(1),
+        )
         used.update(range(first, last))
         return Change(priority=_PRIORITY_ALIASES[priority_word.group(1)]), used
     if _LOWER.search(body):
@@ -410,7 +701,11 @@ def read_change(
     if whens:
         used.update(whens[0].tokens)
         return Change(due=whens[0].due), used
-    if _TITLE_CHANGE.search(body) or re.match(r"^(?:change|edit|update|call)\b", body) or re.search(r"should (?:be called|say|read)", body):
+    if (
+        _TITLE_CHANGE.search(body)
+        or re.match(r"^(?:change|edit|update|call)\b", body)
+        or re.search(r"should (?:be called|say|read)", body)
+    ):
         split = _first_marker(utterance, start, (":", "called", "say", "read")) or _value_split(
             utterance, start, ("to", "as", "into"), after_reference=True
         )
@@ -419,8 +714,16 @@ def read_change(
             split = quoted[0] - 1
         if split is not None:
             value_tokens = [t for t in tokens[split + 1 :] if t.word not in ("instead", "please")]
-            value_tokens = value_tokens[:1] if value_tokens and value_tokens[0].kind == "quoted" else value_tokens
-            value = value_tokens[0].text if len(value_tokens) == 1 and value_tokens[0].kind == "quoted" else render(value_tokens)
+            value_tokens = (
+                value_tokens[:1]
+                if value_tokens and value_tokens[0].kind == "quoted"
+                else value_tokens
+            )
+            value = (
+                value_tokens[0].text
+                if len(value_tokens) == 1 and value_tokens[0].kind == "quoted"
+                else render(value_tokens)
+            )
             value = value.strip(" \"'")
             used.update(range(split, len(tokens)))
             if value:
@@ -448,7 +751,11 @@ def _value_split(
         token = tokens[index]
         if token.word in markers and seen_reference and index + 1 < len(tokens):
             return index
-        if token.kind in ("word", "quoted") and token.word not in _NOISE["update"] and token.word not in ("task", "the", "my", "of", "a"):
+        if (
+            token.kind in ("word", "quoted")
+            and token.word not in _NOISE["update"]
+            and token.word not in ("task", "the", "my", "of", "a")
+        ):
             seen_reference = True
         if token.word.isdigit() or token.word in ("it", "that", "this"):
             seen_reference = True
@@ -456,6 +763,7 @@ def _value_split(
 
 
 # Listing --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ListFilter:
@@ -478,7 +786,32 @@ _WHEN_FILTERS = (
 _QUERY = re.compile(
     r"\b(?:about|mentioning|mention|containing|contain|with the word|with|called|named|matching|related to|regarding|that say|that says|involving|for)\b (?P<q>.+)$|^(?:find|search(?: for)?|look for|look up|search my tasks for|any tasks? (?:about|with|for)) (?P<q2>.+)$"
 )
-_QUERY_NOISE = frozenset(["my", "the", "tasks", "task", "todos", "list", "any", "anything", "all", "please", "a", "an", "in", "on", "one", "ones", "stuff", "things", "items", "thing", "item", "?"])
+_QUERY_NOISE = frozenset(
+    [
+        "my",
+        "the",
+        "tasks",
+        "task",
+        "todos",
+        "list",
+        "any",
+        "anything",
+        "all",
+        "please",
+        "a",
+        "an",
+        "in",
+        "on",
+        "one",
+        "ones",
+        "stuff",
+        "things",
+        "items",
+        "thing",
+        "item",
+        "?",
+    ]
+)
 
 
 def read_list_filter(utterance: Utterance) -> ListFilter:
@@ -487,32 +820,66 @@ def read_list_filter(utterance: Utterance) -> ListFilter:
     body = utterance.words(start)
     when = next((name for pattern, name in _WHEN_FILTERS if pattern.search(body)), None)
     priority = None
-    if match := re.search(r"\b(low|high|urgent|important|critical|top|medium)(?:[ -]?(?:priority|prio))?\b", body):
-        if re.search(r"\b(?:priority|prio|urgent|important|critical)\b", body):
-            priority = _PRIORITY_ALIASES.get(match.group(1))
+    if (
+        match := re.search(
+            r"\b(low|high|urgent|important|critical|top|medium)(?:[ -]?(?:priority|prio))?\b", body
+        )
+    ) and re.search(r"\b(?:priority|prio|urgent|important|critical)\b", body):
+        priority = _PRIORITY_ALIASES.get(match.group(1))
     query = None
     if when is None and priority is None and (q := _QUERY.search(body)):
         words = [w for w in (q.group("q") or q.group("q2")).split() if w not in _QUERY_NOISE]
-        while words and words[0] in ("about", "with", "for", "mentioning", "containing", "called", "named", "matching", "the", "regarding"):
+        while words and words[0] in (
+            "about",
+            "with",
+            "for",
+            "mentioning",
+            "containing",
+            "called",
+            "named",
+            "matching",
+            "the",
+            "regarding",
+        ):
             words.pop(0)
         quoted = [t.text for t in utterance.tokens if t.kind == "quoted"]
         if quoted:
             words = [quoted[0]]
         words = [w for w in words if w not in ("?", "!", ".")]
-        if words and not set(words) <= set(lexicon.STATUS_WORDS) | {"me", "do", "i", "have", "to", "left"}:
+        if words and not set(words) <= set(lexicon.STATUS_WORDS) | {
+            "me",
+            "do",
+            "i",
+            "have",
+            "to",
+            "left",
+        }:
             query = " ".join(words)
     status = "all"
     body = re.sub(r"\b(?:todo|to do) list\b", "list", body)
-    if re.search(r"\b(?:aren't|haven't|hasn't|isn't|not|didn't|yet to be|still to be)\b(?: \w+){0,2} (?:done|completed|finished|complete)\b", body):
+    if re.search(
+        r"\b(?:aren't|haven't|hasn't|isn't|not|didn't|yet to be|still to be)\b(?: \w+){0,2} (?:done|completed|finished|complete)\b",
+        body,
+    ):
         return ListFilter(status="pending", when=when, priority=priority, query=query)
-    completed = re.search(r"\b(?:completed?|finished|done|did|accomplished|ticked off|checked off|closed)\b", body)
-    pending = re.search(r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next)\b", body)
+    completed = re.search(
+        r"\b(?:completed?|finished|done|did|accomplished|ticked off|checked off|closed)\b", body
+    )
+    pending = re.search(
+        r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next)\b",
+        body,
+    )
     if completed and not re.search(r"\bnot (?:yet )?(?:done|completed|finished)\b", body):
         status = "completed"
     elif pending:
         status = "pending"
     if when or priority:
         status = "pending" if status == "all" else status
-    if re.search(r"\b(?:everything|all my|all of|whole list|entire list|all tasks|every task)\b", body) and status == "all":
+    if (
+        re.search(
+            r"\b(?:everything|all my|all of|whole list|entire list|all tasks|every task)\b", body
+        )
+        and status == "all"
+    ):
         status = "all"
     return ListFilter(status=status, when=when, priority=priority, query=query)

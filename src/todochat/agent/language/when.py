@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- pattern tables read best one pattern per line
 """Dates, times and repeats anywhere in a message, resolved in the user's time zone.
 
 "email the landlord tomorrow at 3pm" holds the phrase "tomorrow at 3pm": this module
@@ -48,20 +49,44 @@ _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?P<iso>\d{4}-\d{2}-\d{2})"),
     ("after_tomorrow", r"(?:the )?day after tomorrow"),
     ("relative", r"(?P<rel>today|tonight|tomorrow|this morning|this afternoon|this evening)"),
-    ("period_end", r"(?:the )?end of (?:the |this )?(?P<next>next )?(?P<period>day|week|month|year)|(?P<short>eod|eow|eom|eoy)"),
+    (
+        "period_end",
+        r"(?:the )?end of (?:the |this )?(?P<next>next )?(?P<period>day|week|month|year)|(?P<short>eod|eow|eom|eoy)",
+    ),
     ("weekday", rf"(?:(?P<which>this|next|coming|this coming) )?(?P<weekday>{_WEEKDAY})(?! ?s\b)"),
     ("abbrev_day", rf"(?:on|by|next|this|until|before) (?P<abbrev>{_ABBREV_DAY})\b"),
-    ("next_period", r"(?P<which>this|next|coming) (?P<period>week|weekend|month|year)|(?:the )?(?P<weekend>weekend)"),
-    ("in", rf"in (?P<count>{_COUNT}) (?P<unit>minute|hour|day|week|month|year)s?|in half an hour|in (?:a|an) (?P<unit1>hour|day|week|month|year)"),
+    (
+        "next_period",
+        r"(?P<which>this|next|coming) (?P<period>week|weekend|month|year)|(?:the )?(?P<weekend>weekend)",
+    ),
+    (
+        "in",
+        rf"in (?P<count>{_COUNT}) (?P<unit>minute|hour|day|week|month|year)s?|in half an hour|in (?:a|an) (?P<unit1>hour|day|week|month|year)",
+    ),
     ("from_now", rf"(?P<count>{_COUNT}) (?P<unit>day|week|month)s? from (?:now|today)"),
-    ("day_month", rf"(?:the )?{_ORD.format(n='day')} (?:of )?(?P<month>{_MONTH})\b(?:,? (?P<year>\d{{4}}))?"),
-    ("month_day", rf"(?P<month>{_MONTH}) (?:the )?{_ORD.format(n='day')}(?!\d)(?:(?:st|nd|rd|th))?(?:,? (?P<year>\d{{4}}))?(?! ?(?:am|pm|:))"),
-    ("day_of_month", r"(?:on|by|before|for|until) (?:the )?(?P<day>\d{1,2})(?:st|nd|rd|th)\b|the (?P<day2>\d{1,2})(?:st|nd|rd|th)\b"),
+    (
+        "day_month",
+        rf"(?:the )?{_ORD.format(n='day')} (?:of )?(?P<month>{_MONTH})\b(?:,? (?P<year>\d{{4}}))?",
+    ),
+    (
+        "month_day",
+        rf"(?P<month>{_MONTH}) (?:the )?{_ORD.format(n='day')}(?!\d)(?:(?:st|nd|rd|th))?(?:,? (?P<year>\d{{4}}))?(?! ?(?:am|pm|:))",
+    ),
+    (
+        "day_of_month",
+        r"(?:on|by|before|for|until) (?:the )?(?P<day>\d{1,2})(?:st|nd|rd|th)\b|the (?P<day2>\d{1,2})(?:st|nd|rd|th)\b",
+    ),
 )
 _TIME_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("clock", r"(?:(?:at|@|by|before|around|about) )?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))? ?(?P<ampm>am|pm|a\.m|p\.m)\b"),
+    (
+        "clock",
+        r"(?:(?:at|@|by|before|around|about) )?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))? ?(?P<ampm>am|pm|a\.m|p\.m)\b",
+    ),
     ("clock24", r"(?:(?:at|@|by|before|around) )?(?P<hour>\d{1,2}):(?P<minute>\d{2})\b"),
-    ("bare_hour", r"(?:at|@|by|around) (?P<hour>\d{1,2})(?: o'clock)?\b(?! ?(?:st|nd|rd|th|days?|weeks?|hours?|minutes?|%))"),
+    (
+        "bare_hour",
+        r"(?:at|@|by|around) (?P<hour>\d{1,2})(?: o'clock)?\b(?! ?(?:st|nd|rd|th|days?|weeks?|hours?|minutes?|%))",
+    ),
     ("named_time", r"(?:(?:at|by|around) )?(?P<named>noon|midday|midnight|lunchtime|lunch time)"),
     ("part", r"(?:in the |this )?(?P<part>morning|afternoon|evening|night)\b"),
 )
@@ -92,8 +117,7 @@ def _compile(
     patterns: tuple[tuple[str, str], ...], lead: str = ""
 ) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
-        (name, re.compile(rf"(?<![\w-]){lead}(?:{pattern})(?![\w-])"))
-        for name, pattern in patterns
+        (name, re.compile(rf"(?<![\w-]){lead}(?:{pattern})(?![\w-])")) for name, pattern in patterns
     )
 
 
@@ -156,7 +180,9 @@ def find_when(utterance: Utterance, timezone: str, now: datetime) -> list[When]:
         first, last = utterance.token_range(group[0].start, group[-1].end)
         if first >= last or taken.intersection(range(first, last)):
             continue
-        if all(a.name == "part" and not a.match.group().startswith(("in the", "this")) for a in group):
+        if all(
+            a.name == "part" and not a.match.group().startswith(("in the", "this")) for a in group
+        ):
             continue  # "morning" alone is a word ("morning run"), not a time
         found.append(When(first, last, _resolve(group, local_now)))
     found.sort(key=lambda w: w.first)
@@ -165,7 +191,9 @@ def find_when(utterance: Utterance, timezone: str, now: datetime) -> list[When]:
 
 def _joins(text: str, group: list[_Atom], atom: _Atom) -> bool:
     kinds = {a.kind for a in group}
-    if len(group) >= 2 or atom.kind in kinds and not (atom.name == "part" or group[-1].name == "part"):
+    if len(group) >= 2 or (
+        atom.kind in kinds and not (atom.name == "part" or group[-1].name == "part")
+    ):
         return False
     return bool(_JOINER.match(text[group[-1].end : atom.start]))
 
@@ -268,14 +296,24 @@ def _resolve_day(atom: _Atom, now: datetime) -> date | datetime | None:
             base = last_day_of(period, today) + timedelta(days=1)
         return last_day_of(period, base)
     if name in ("weekday", "abbrev_day"):
-        weekday = groups.get("weekday") or next(d for d in WEEKDAYS if d.startswith(groups["abbrev"]))
-        return _weekday(today, WEEKDAYS.index(weekday), groups.get("which") == "next" or atom.match.group().startswith("next"))
+        weekday = groups.get("weekday") or next(
+            d for d in WEEKDAYS if d.startswith(groups["abbrev"])
+        )
+        return _weekday(
+            today,
+            WEEKDAYS.index(weekday),
+            groups.get("which") == "next" or atom.match.group().startswith("next"),
+        )
     if name == "next_period":
         period = groups.get("period") or "weekend"
         which = groups.get("which", "this")
         if period == "week":
             monday = today - timedelta(days=today.weekday())
-            return monday + timedelta(days=7) if which in ("next", "coming") else last_day_of("week", today)
+            return (
+                monday + timedelta(days=7)
+                if which in ("next", "coming")
+                else last_day_of("week", today)
+            )
         if period == "weekend":
             saturday = today + timedelta(days=(5 - today.weekday()) % 7)
             return saturday + timedelta(days=7) if which == "next" else saturday
@@ -283,7 +321,9 @@ def _resolve_day(atom: _Atom, now: datetime) -> date | datetime | None:
             if which in ("next", "coming"):
                 return date(today.year + today.month // 12, today.month % 12 + 1, 1)
             return last_day_of("month", today)
-        return date(today.year + 1, 1, 1) if which in ("next", "coming") else date(today.year, 12, 31)
+        return (
+            date(today.year + 1, 1, 1) if which in ("next", "coming") else date(today.year, 12, 31)
+        )
     if name in ("in", "from_now"):
         text = atom.match.group()
         if "half an hour" in text:
