@@ -33,7 +33,7 @@ _TOKEN = re.compile(
 QUOTED = "«quoted»"
 
 
-_PUNCTUATION = frozenset(",.;:!?'\"-()&#/%$@+*=<>[]")
+_PUNCTUATION = frozenset(",.;:!?'\"-()&#/%$@+*=<>[]→")
 
 
 @dataclass(frozen=True)

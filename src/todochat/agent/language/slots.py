@@ -35,6 +35,11 @@ _ADD_PREFIX = re.compile(
     r"|(?:i have|i've got|i got|there's|got) (?:a |an |my |the )?"
     r")(?![\w'])(?: to(?![\w']))?\s*"
 )
+# Inside an add request: "… that I need to", "remind me to", "remember to".
+_INNER_PREFIX = re.compile(
+    r"^(?:that )?(?:(?:i|we) (?:really |also |still |definitely |probably |just )*(?:need|have|must|should|gotta|got|want|ought)(?: to)?"
+    r"|remind me(?: to| about| of)?|remember(?: to)?|(?:i'd|i'll|we'd|we'll|i've|we've) (?:like|love|need|have|got|want)(?: to)?)(?![\w'])(?: to(?![\w']))?\s*"
+)
 _ADD_SUFFIX = re.compile(
     r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot|stick|pop) (?:it|this|that|them)(?: down| in| for me| as a task| as a todo| (?:on|to|in|onto) (?:my|the) (?:todo |to do |to-do )?list)?\s*[.!?]?$"
 )
@@ -65,8 +70,9 @@ _EDGE_WORDS = frozenset(
 )  # fmt: skip
 _KEEP_TRAILING = frozenset(["it", "the", "a", "an", "up", "out", "in", "on", "off", "over"])
 # Words of an add command that never make a title on their own ("add a task").
-_NOT_A_TITLE = frozenset(
-    "a an the another new task tasks todo todos item items reminder entry note thing things to for called named titled me us this that some".split()
+_NOT_A_TITLE = lexicon.word_set(
+    """a an the another new task tasks todo todos item items reminder entry note thing things
+    to for called named titled me us this that some"""
 )
 _SYMBOLS = set(",.;:!?'-()&#/%$@+\"")
 
@@ -109,11 +115,10 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
     for when in whens:
         for index in when.tokens:
             keep[index] = False
-    priority = _take_priority(utterance, keep)
-    # The command words: "add", "remind me to", "I need to", "note:" — repeated, for
-    # "write down that I need to …".
-    for _ in range(3):
-        found = _match_kept(utterance, keep, _ADD_PREFIX)
+    # The command words ("add", "remind me to", "I need to", "note:"), then those of a
+    # request inside the request ("write down that I need to …").
+    for pattern in (_ADD_PREFIX, _INNER_PREFIX, _INNER_PREFIX):
+        found = _match_kept(utterance, keep, pattern)
         if not found:
             break
         for index in found:
@@ -124,6 +129,7 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
             for index in restorable:
                 keep[index] = True
             break
+    priority = _take_priority(utterance, keep)
     parts = _split_tasks(tokens, keep, whens)
     tasks: list[NewTask] = []
     for part, due in parts:
@@ -278,299 +284,37 @@ def _title(tokens: list[Token], piece: list[int]) -> str:
 # Which task, and what to change ------------------------------------------------------
 
 _NOISE: dict[str, frozenset[str]] = {
-    "complete": frozenset(
-        [
-            "mark",
-            "marked",
-            "tick",
-            "ticked",
-            "check",
-            "checked",
-            "cross",
-            "crossed",
-            "strike",
-            "struck",
-            "off",
-            "out",
-            "complete",
-            "completed",
-            "finish",
-            "finished",
-            "close",
-            "closed",
-            "done",
-            "sorted",
-            "handled",
-            "taken",
-            "care",
-            "of",
-            "dealt",
-            "with",
-            "ready",
-            "as",
-            "is",
-            "are",
-            "was",
-            "were",
-            "has",
-            "have",
-            "been",
-            "now",
-            "all",
-            "finally",
-            "already",
-            "i",
-            "i've",
-            "i'm",
-            "am",
-            "we",
-            "we're",
-            "just",
-            "totally",
-            "completely",
-            "set",
-            "to",
-            "can",
-            "you",
-            "could",
-            "would",
-            "yes",
-            "got",
-            "through",
-            "knocked",
-            "knock",
-            "wrap",
-            "wrapped",
-            "up",
-            "over",
-            "way",
-            "'ve",
-            "did",
-            "do",
-            "'s",
-            "today",
-            "yay",
-            "woohoo",
-            "wohoo",
-            "yesterday",
-        ]
+    "complete": lexicon.word_set(
+        """mark marked tick ticked check checked cross crossed strike struck off out complete
+        completed finish finished close closed done sorted handled taken care of dealt with
+        ready as is are was were has have been now all finally already i i've i'm am we
+        we're just totally completely set to can you could would yes got through knocked
+        knock wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday"""
     ),
-    "delete": frozenset(
-        [
-            "delete",
-            "deleted",
-            "remove",
-            "erase",
-            "drop",
-            "cancel",
-            "scratch",
-            "trash",
-            "ditch",
-            "bin",
-            "scrap",
-            "discard",
-            "nuke",
-            "get",
-            "rid",
-            "of",
-            "forget",
-            "about",
-            "never",
-            "mind",
-            "strike",
-            "kill",
-            "axe",
-            "lose",
-            "take",
-            "off",
-            "from",
-            "can",
-            "you",
-            "could",
-            "would",
-            "i",
-            "don't",
-            "do",
-            "not",
-            "need",
-            "anymore",
-            "no",
-            "longer",
-            "it's",
-            "not",
-            "needed",
-            "necessary",
-            "any",
-            "more",
-            "want",
-            "going",
-            "happening",
-            "isn't",
-            "actually",
-            "just",
-        ]
+    "delete": lexicon.word_set(
+        """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke
+        get rid of forget about never mind strike kill axe lose take off from can you could
+        would i don't do not need anymore no longer it's not needed necessary any more want
+        going happening isn't actually just"""
     ),
-    "show": frozenset(
-        [
-            "what's",
-            "what",
-            "is",
-            "show",
-            "me",
-            "tell",
-            "about",
-            "more",
-            "details",
-            "detail",
-            "info",
-            "information",
-            "on",
-            "of",
-            "for",
-            "open",
-            "view",
-            "describe",
-            "status",
-            "deal",
-            "story",
-            "with",
-            "how",
-            "did",
-            "i",
-            "have",
-            "finish",
-            "finished",
-            "done",
-            "complete",
-            "completed",
-            "yet",
-            "still",
-            "pending",
-            "was",
-            "the",
-            "give",
-            "can",
-            "you",
-            "could",
-        ]
+    "show": lexicon.word_set(
+        """what's what is show me tell about more details detail info information on of for
+        open view describe status deal story with how did i have finish finished done
+        complete completed yet still pending was the give can you could note notes
+        description due date deadline priority when's"""
     ),
-    "reopen": frozenset(
-        [
-            "reopen",
-            "re-open",
-            "uncomplete",
-            "unmark",
-            "untick",
-            "mark",
-            "as",
-            "not",
-            "done",
-            "complete",
-            "incomplete",
-            "undone",
-            "unfinished",
-            "pending",
-            "open",
-            "actually",
-            "yet",
-            "after",
-            "all",
-            "is",
-            "was",
-        ]
+    "reopen": lexicon.word_set(
+        """reopen re-open uncomplete unmark untick mark as not done complete incomplete undone
+        unfinished pending open actually yet after all is was"""
     ),
-    "update": frozenset(
-        [
-            "rename",
-            "retitle",
-            "reword",
-            "edit",
-            "change",
-            "update",
-            "modify",
-            "set",
-            "move",
-            "push",
-            "postpone",
-            "reschedule",
-            "delay",
-            "defer",
-            "bump",
-            "prioritize",
-            "prioritise",
-            "deprioritize",
-            "deprioritise",
-            "lower",
-            "raise",
-            "flag",
-            "make",
-            "switch",
-            "correct",
-            "fix",
-            "the",
-            "priority",
-            "of",
-            "due",
-            "date",
-            "deadline",
-            "title",
-            "name",
-            "description",
-            "notes",
-            "note",
-            "details",
-            "for",
-            "to",
-            "as",
-            "on",
-            "is",
-            "should",
-            "be",
-            "needs",
-            "now",
-            "can",
-            "you",
-            "could",
-            "would",
-            "a",
-            "an",
-            "back",
-            "out",
-            "forward",
-            "till",
-            "until",
-            "by",
-            "it's",
-            "isn't",
-            "not",
-            "has",
-            "have",
-            "no",
-            "anymore",
-            "add",
-            "put",
-            "attach",
-            "stick",
-            "leave",
-            "write",
-            "append",
-            "comment",
-            "description",
-            "descriptions",
-            "called",
-            "say",
-            "read",
-            "typo",
-            "in",
-            "instead",
-            "wording",
-            "text",
-            "upgrade",
-            "downgrade",
-            "escalate",
-            "them",
-            "wait",
-        ]
+    "update": lexicon.word_set(
+        """rename retitle reword edit change update modify set move push postpone reschedule
+        delay defer bump prioritize prioritise deprioritize deprioritise lower raise flag
+        make switch correct fix the priority of due date deadline title name description
+        notes note details for to as on is should be needs now can you could would a an back
+        out forward till until by it's isn't not has have no anymore add put attach stick
+        leave write append comment description descriptions called say read typo in instead
+        wording text upgrade downgrade escalate them wait mark give of when one"""
     ),
 }
 _CLEAR_DUE = re.compile(
@@ -786,31 +530,9 @@ _WHEN_FILTERS = (
 _QUERY = re.compile(
     r"\b(?:about|mentioning|mention|containing|contain|with the word|with|called|named|matching|related to|regarding|that say|that says|involving|for)\b (?P<q>.+)$|^(?:find|search(?: for)?|look for|look up|search my tasks for|any tasks? (?:about|with|for)) (?P<q2>.+)$"
 )
-_QUERY_NOISE = frozenset(
-    [
-        "my",
-        "the",
-        "tasks",
-        "task",
-        "todos",
-        "list",
-        "any",
-        "anything",
-        "all",
-        "please",
-        "a",
-        "an",
-        "in",
-        "on",
-        "one",
-        "ones",
-        "stuff",
-        "things",
-        "items",
-        "thing",
-        "item",
-        "?",
-    ]
+_QUERY_NOISE = lexicon.word_set(
+    """my the tasks task todos list any anything all please a an in on one ones stuff
+        things items thing item ?"""
 )
 
 

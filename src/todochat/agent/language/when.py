@@ -74,7 +74,7 @@ _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "day_of_month",
-        r"(?:on|by|before|for|until) (?:the )?(?P<day>\d{1,2})(?:st|nd|rd|th)\b|the (?P<day2>\d{1,2})(?:st|nd|rd|th)\b",
+        r"(?:on|by|before|for|until) (?:the )?(?P<day>\d{1,2})(?:st|nd|rd|th)\b|the (?P<day2>\d{1,2})(?:st|nd|rd|th)\b(?! (?:one|ones|task|tasks|item|todo|thing)\b)",
     ),
 )
 _TIME_PATTERNS: tuple[tuple[str, str], ...] = (
