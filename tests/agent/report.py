@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import shutil
 import tempfile
 import traceback
@@ -63,8 +64,8 @@ async def _run_one(template: Path, workdir: Path, case_id: str, case: Case) -> R
 
 async def run_cases(cases: tuple[Case, ...] = CASES) -> list[Result]:
     """Every case, in table order, each on a database of its own."""
-    ids = case_ids(CASES)
-    chosen = [(ids[i], case) for i, case in enumerate(CASES) if case in cases]
+    ids = case_ids(cases)
+    chosen = list(zip(ids, cases, strict=True))
     with tempfile.TemporaryDirectory(prefix="todochat-corpus-") as tmp:
         workdir = Path(tmp)
         template = workdir / "template.db"
@@ -98,8 +99,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-q", "--quiet", action="store_true", help="print the pass rates only")
     parser.add_argument("-c", "--category", action="append", help="run this category only")
+    parser.add_argument(
+        "-s", "--set", default="corpus", help="corpus (default), heldout or adversarial"
+    )
     options = parser.parse_args()
-    cases = tuple(c for c in CASES if not options.category or c.category in options.category)
+    every_case: tuple[Case, ...] = importlib.import_module(f"tests.agent.{options.set}").CASES
+    cases = tuple(c for c in every_case if not options.category or c.category in options.category)
     results = asyncio.run(run_cases(cases))
     if not options.quiet:
         for result in results:

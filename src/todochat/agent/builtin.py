@@ -143,6 +143,9 @@ class _Turn:
             return Outcome(replies.NOTHING_TO_DO)  # "don't add that", "do NOT mark task 2 done"
         if score.intent in _CHANGES and _ADVICE.match(body):
             return Outcome(replies.YOUR_CALL)  # "should I delete task 4?"
+        if score.intent in _CHANGES and _is_question(self.utterance, body):
+            # "did I pay the electricity bill?" asks; it changes nothing.
+            return await (self._list() if score.scores.get(Intent.LIST, 0) >= 3 else self._show())
         if score.intent is None:
             return await self._without_intent()
         if score.tied and {score.intent, score.runner_up} not in _COMPATIBLE:
@@ -642,7 +645,7 @@ class _Turn:
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
-_CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE])
+_CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE, Intent.REOPEN])
 # "delete everything", "wipe all tasks", "mark all as done": never done in one go.
 _MASS_CHANGE = re.compile(
     r"\b(?:delete|remove|clear|wipe|erase|empty|purge|reset|nuke|trash|cancel|complete|finish|"
@@ -652,6 +655,16 @@ _MASS_CHANGE = re.compile(
     r"(?:list|tasks|todos|todo list)"
 )
 _ADVICE = re.compile(r"^(?:should|shall) (?:i|we)\b")
+_QUESTION_OPENING = re.compile(
+    r"^(?:(?:did|do|does|have|has|had|am|will) (?:i|we|you|it|the|my|that|this)|is|are|was|were|"
+    r"what|which|when|why|how|who|where|what's|when's|any|anything)\b"
+)
+
+
+def _is_question(utterance: Utterance, body: str) -> bool:
+    """A question rather than a request: "did I pay the bill?", "which tasks are done".
+    "Can you delete task 3?" is a request: its politeness is not part of `body`."""
+    return bool(_QUESTION_OPENING.match(body))
 
 
 def _change_json(change: Change) -> dict[str, Any]:

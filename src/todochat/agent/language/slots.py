@@ -455,7 +455,9 @@ def read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Cha
         )
         quoted = [i for i in range(start, len(tokens)) if tokens[i].kind == "quoted"]
         if split is None and len(quoted) == 1:
-            split = quoted[0] - 1
+            # "call task 1 'Weekly shop' instead": the quoted words are the new title.
+            used.update(range(quoted[0], len(tokens)))
+            return Change(title=_capitalised(tokens[quoted[0]].text)), used
         if split is not None:
             value_tokens = [t for t in tokens[split + 1 :] if t.word not in ("instead", "please")]
             value_tokens = (
@@ -471,9 +473,13 @@ def read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Cha
             value = value.strip(" \"'")
             used.update(range(split, len(tokens)))
             if value:
-                return Change(title=value[:1].upper() + value[1:]), used
+                return Change(title=_capitalised(value)), used
         return Change(problem="title"), used
     return Change(), used
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _first_marker(utterance: Utterance, start: int, markers: tuple[str, ...]) -> int | None:
