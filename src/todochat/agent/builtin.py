@@ -141,6 +141,8 @@ class _Turn:
             return Outcome(replies.BULK)
         if score.negated and (score.intent is None or score.scores[score.intent] < 3):
             return Outcome(replies.NOTHING_TO_DO)  # "don't add that", "do NOT mark task 2 done"
+        if score.intent in _CHANGES - {Intent.ADD} and _HYPOTHETICAL.search(body):
+            return Outcome(replies.HYPOTHETICAL)  # "I was going to delete task 3 but …"
         if score.intent in _CHANGES and _ADVICE.match(body):
             return Outcome(replies.YOUR_CALL)  # "should I delete task 4?"
         if score.intent in _CHANGES and _is_question(self.utterance, body):
@@ -653,6 +655,12 @@ _MASS_CHANGE = re.compile(
     r"(?:all|everything|every|each|whole|entire)\b"
     r"|^(?:clear|wipe|empty|reset|purge)(?: out)? (?:my|the) (?:whole |entire )?"
     r"(?:list|tasks|todos|todo list)"
+)
+# Talk about a change rather than a request for one.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:was|were) (?:going|gonna|about|planning|thinking of|meaning) to\b|changed my mind|"
+    r"^(?:if|unless|when|once|in case)\b|\b(?:i'll|i will|i might|i may|maybe i'll|i could)\b|"
+    r"\b(?:thinking (?:about|of)|considering|wondering (?:if|whether)|not sure (?:if|whether))\b"
 )
 _ADVICE = re.compile(r"^(?:should|shall) (?:i|we)\b")
 _QUESTION_OPENING = re.compile(

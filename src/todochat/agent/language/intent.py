@@ -55,13 +55,13 @@ CUES: tuple[Cue, ...] = (
     # Adding.
     _cue(Intent.ADD, r"add|create|new task|new todo|new reminder|jot(?: down)?|write down|note down|put down|log|schedule|save", 3),
     _cue(Intent.ADD, r"remind me|set a reminder|make a reminder|don't (?:let me )?forget|do not forget|remember to|need to remember|gotta remember", 3.5),
-    _cue(Intent.ADD, r"^(?:todo|task|note|reminder|note to self|new task|new|to do|(?:super |very |really )?(?:urgent|important|critical)|low priority|high priority|medium priority|asap|low prio|high prio) ?[:-]", 4),
+    _cue(Intent.ADD, r"^(?:todo|task|note|reminder|note to self|new task|new|to do|(?:super |very |really )?(?:urgent|important|critical)|(?:low|high|medium|top|normal) (?:priority|prio)|asap) ?[:-]", 4),
     _cue(Intent.ADD, r"^(?:i'd|i'll|we'd|we'll|i've|we've) (?:like to|love to|need to|have to|got to|gotta|want to)\b|^i'd like to add|^(?:put|stick|pop|throw|chuck|whack)\b", 3),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|has) to\b", 2.5),
     _cue(Intent.ADD, r"(?:, |^)(?:i|we) (?:really |also |still )*(?:need|have|must|gotta|got) to\b", 2.5),
     _cue(Intent.ADD, r"^(?:need|have|gotta|got|must|should) to|^gotta|^i gotta|^i must|^must", 2.5),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just )*(?:should|must|gotta|will need to|'ll need to|ought to)(?: really| definitely| also| probably| still)?\b", 2.5),
-    _cue(Intent.ADD, rf"^(?:{_TASK_VERB})\b", 1.4),
+    _cue(Intent.ADD, rf"^(?:{_TASK_VERB}) (?!(?:me|us|you)\b)\S", 1.4),
     _cue(Intent.ADD, r"(?:,|\band|\bcan you|\bplease|^) ?(?:add|put|save|note) (?:it|this|that)(?: down| in| on my list| to my list)?$", 3),
     _cue(Intent.ADD, r"^(?:i have|i've got|i got|there's|got) (?:a|an|my|the) ", 1.5),
     _cue(Intent.ADD, r"(?:put|stick|pop|throw|add|chuck) .+ (?:on|in|onto|to) (?:my|the) (?:todo |to do |shopping )?list|(?:to|on|onto) (?:my|the) (?:todo |to do |shopping )?list", 2.5),
@@ -85,6 +85,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.COMPLETE, rf"(?:is|are|'s|was|were|has been|have been|got|now) (?:now |all |finally |already |totally )*(?:\w{{3,}}ed|paid|sent|bought|made|ready|sorted|written|taken|given|built|sold|fixed|over|through)\b|^(?:i've|we've|i have|we have) (?:just |already |finally )*(?:{_PAST}|\w{{3,}}ed)\b|(?:-|:|,) ?{_DONE}$|^(?!(?:show|list|what|what's|which|display|see|view|give|get|any|anything|how|tell)\b).+ {_DONE}$", 3),
     _cue(Intent.COMPLETE, rf"^(?:i |we )?(?:just |already |finally |have |'ve )*(?:{_PAST}|\w{{3,}}ed)\b", 1.5),
     _cue(Intent.COMPLETE, rf"{_DONE}$|{_DONE} !$|(?:it's|that's|thats) {_DONE}", 2),
+    _cue(Intent.COMPLETE, rf"^(?!(?:show|list|what|which|display|see|view|give|get|any|how|find)\b)(?:the |my )?\w+(?: \w+)? (?:\w{{3,}}ed|paid|sent|bought|done|sorted|made)(?:,? (?:finally|at last|already|now|today|yesterday|this morning|just now|earlier))?$|(?:-|:|,) ?(?:paid|sent|bought|sorted|booked|renewed|handled|finished|done|complete|completed)$", 3),
     _cue(Intent.COMPLETE, r"mark .+ as (?:\w{3,}ed|paid|sent|bought|made|ready|sorted|written|taken|built|sold|fixed)$|\w+'s (?:now |all |finally |already )*(?:\w{3,}ed|paid|sent|bought|made|ready|done|sorted)$", 4),
     # Deleting.
     _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),
@@ -92,9 +93,9 @@ CUES: tuple[Cue, ...] = (
     # Changing one field.
     _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate", 2.5),
     _cue(Intent.UPDATE, r"(?:remove|clear|delete|drop|take off|get rid of|unset|scrap|erase|cancel)(?: the| a| its| any| that)? (?:due date|deadline|due|date|priority|note|notes|description)\b", 9),
-    _cue(Intent.UPDATE, r"(?:due date|deadline)(?: for| of| on)? .*:|(?:needs|has) to be (?:done|finished|completed) (?:by|before|on)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
+    _cue(Intent.UPDATE, r"(?:due date|deadline)(?: for| of| on)? .*(?::|→)|(?:needs|has|have|should|must) (?:to )?be (?:done|finished|completed|ready|sent|paid) (?:by|before|on|until)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
     _cue(Intent.UPDATE, r"priority|due date|deadline|title|name|description|notes?|details|due|urgent|important|high|low", 0.75),
-    _cue(Intent.UPDATE, r"(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|description|details|comment|detail)\b|^note (?:on|for|to)\b|(?<=\w )(?:note|notes|description|details|title|name)\s*:|(?:description|notes?|details|title|name) (?:of|for|on) .+ (?:to|should be|should say|as|:)|(?:add|append) to .+ (?:notes|description|details)|should (?:be called|say|read)|^call (?:task|#|it|that|this|the)|^describe\b|typo in", 6),
+    _cue(Intent.UPDATE, r"(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|description|details|comment|detail)\b|^note (?:on|for|to)\b(?! self)|(?<=\w )(?:note|notes|description|details|title|name)\s*:|(?:description|notes?|details|title|name) (?:of|for|on) .+ (?:to|should be|should say|as|:)|(?:add|append) to .+ (?:notes|description|details)|should (?:be called|say|read)|^call (?:task|#|it|that|this|the)|^describe\b|typo in", 6),
     _cue(Intent.UPDATE, r"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)|(?:is|are) (?:critical|top priority|urgent|important)$|priority (?:of|for) .+ (?:to|:)|(?:on|to) (?:a |an )?(?:high|low|medium|normal|top|urgent) priority|(?:make|set) (?:it|them|that) (?:low|high|medium|urgent|normal)|can wait", 3.5),
     # Undoing a completion: not a tool the agent has.
     _cue(Intent.REOPEN, r"reopen|re-open|uncomplete|un-complete|unmark|untick|un-tick|mark .* (?:as )?(?:not done|not complete|incomplete|undone|unfinished|pending|open)|not (?:actually )?(?:done|finished) (?:yet|after all)", 4),
@@ -136,10 +137,17 @@ class IntentScore:
 
 def command_start(utterance: Utterance) -> int:
     """The index of the first token after politeness and filler."""
-    for index, token in enumerate(utterance.tokens):
-        if token.word not in lexicon.COMMAND_LEAD_INS and token.kind != "punct":
+    tokens = utterance.tokens
+    for index, token in enumerate(tokens):
+        # "no wait, delete that": a "no" that takes back, not one that negates.
+        taking_back = (
+            token.word == "no"
+            and index + 1 < len(tokens)
+            and tokens[index + 1].word in (",", "wait", "sorry", "actually")
+        )
+        if token.word not in lexicon.COMMAND_LEAD_INS and token.kind != "punct" and not taking_back:
             return index
-    return len(utterance.tokens)
+    return len(tokens)
 
 
 def score_intents(utterance: Utterance) -> IntentScore:

@@ -12,7 +12,7 @@ def word_set(text: str) -> frozenset[str]:
 COMMAND_LEAD_INS = word_set(
     """ok okay so oh and also now then alright right um umm hmm well hey hi yo please
     kindly can could would will you just actually btw quickly quick yeah yes ah oops
-    whoops sorry wait hmmm ahh erm uh"""
+    whoops sorry wait hmmm ahh erm uh lol haha"""
 )
 
 # Chat shorthand, read as the words it stands for.
@@ -57,7 +57,7 @@ VOCABULARY = COMMAND_WORDS | word_set(
 # Ordinary words a misspelled command word could be mistaken for; never corrected.
 ORDINARY_WORDS = word_set(
     """a an and as at be by do go ha he if in is it me my no of on or so to up us we
-    never maybe could would should there stick pop chuck whack jot where their these those
+    never maybe could would should there lol stick pop chuck whack jot where their these those
     about after again
     alarm other every ever evening event being doing going having
     ask bad bag bat bed bet bid big bin bit box bus but buy cab can car cat cut day did
@@ -159,7 +159,7 @@ IRREGULAR_PAST = {
 REFERENCE_STOPWORDS = word_set(
     """the a an my this that these those task tasks todo todos item items one ones thing
     things stuff reminder called named titled about for number no to of on in with
-    from list entry i me please your our which oops whoops sorry"""
+    from list entry i me please your our which oops whoops sorry same also too do"""
 )
 
 # Verbs a task usually starts with: "buy milk and call mom" is two tasks, and a bare

@@ -24,6 +24,7 @@ _BACK = frozenset(
      "the one i just added", "the one i added", "the new one", "that last one", "the task",
      "the same one", "same one", "the one", "one"]
 )  # fmt: skip
+_NUMBER_LEADS = frozenset(["task", "todo", "item", "#", "and", ",", "number"])
 _PLURAL_BACK = frozenset(["them", "those", "both", "both of them", "all of them", "these"])
 
 
@@ -66,16 +67,25 @@ class Reference:
 
 def parse_reference(words: list[str], text: str = "") -> Reference:
     """A reference from its normalised words (command words already taken out)."""
-    words = [
-        w[:-2] if w.endswith("'s") else w
-        for w in words
-        if w not in ("#", "no.", "number", "nr", "num")
-    ]
+    words = [w[:-2] if w.endswith("'s") else w for w in words if w not in ("#", "no.", "nr", "num")]
+    words = [w for i, w in enumerate(words) if w != "number" or i + 1 < len(words)]
     # "task 9" names task 9 whatever words stand around it ("task 9's name").
+    # "task number three" is task 3.
+    words = [
+        str(lexicon.NUMBER_WORDS[w])
+        if w in lexicon.NUMBER_WORDS
+        and w not in ("a", "an")
+        and i > 0
+        and words[i - 1] in _NUMBER_LEADS
+        else w
+        for i, w in enumerate(words)
+    ]
     named = [
         int(words[i + 1])
         for i, w in enumerate(words[:-1])
-        if w in ("task", "todo", "item", "#") and words[i + 1].isdigit() and len(words[i + 1]) <= 9
+        if w in ("task", "todo", "item", "#", "number")
+        and words[i + 1].isdigit()
+        and len(words[i + 1]) <= 9
     ]
     if named:
         more = [int(w) for w in words if w.isdigit() and len(w) <= 9]

@@ -35,6 +35,7 @@ REPEAT = (
     "for example “add {example} on monday”."
 )
 NOTHING_TO_DO = "Okay, I won't change anything."
+HYPOTHETICAL = "Okay — I haven't changed anything. Tell me when you want it done."
 YOUR_CALL = (
     "That's your call! If you want me to, say it as a request — for example “delete task 4”."
 )

@@ -45,7 +45,7 @@ _ADD_SUFFIX = re.compile(
 )
 _FILLER = re.compile(
     r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
-    r"|please|lol|lmao|haha|hehe|thanks|thank you|for me|too(?= *$)|as well(?= *$)|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
+    r"|(?:on|in|onto) there|please|lol|lmao|haha|hehe|thanks|thank you|for me|too(?= *$)|as well(?= *$)|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
     r"|at some point|sometime soon|sometime|some time|someday|eventually|later on|later|one of these days)(?![\w'-])"
 )
 _PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
@@ -101,8 +101,8 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
     keep = [True] * len(tokens)
     for index in range(command_start(utterance)):
         keep[index] = False
-    _drop_pattern(utterance, _ADD_SUFFIX, keep)
     _drop_pattern(utterance, _FILLER, keep)
+    _drop_kept_end(utterance, keep, _ADD_SUFFIX)
     for index, token in enumerate(tokens):
         if token.kind == "punct" and token.text not in _SYMBOLS:
             keep[index] = False  # emoji and other symbols
@@ -115,6 +115,9 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
     for when in whens:
         for index in when.tokens:
             keep[index] = False
+    opening_priority = _take_opening_priority(utterance, keep) or _take_adjective_priority(
+        utterance, keep
+    )
     # The command words ("add", "remind me to", "I need to", "note:"), then those of a
     # request inside the request ("write down that I need to …").
     for pattern in (_ADD_PREFIX, _INNER_PREFIX, _INNER_PREFIX):
@@ -129,22 +132,81 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
             for index in restorable:
                 keep[index] = True
             break
-    priority = _take_priority(utterance, keep)
+    priority = _take_priority(utterance, keep) or opening_priority
     parts = _split_tasks(tokens, keep, whens)
     tasks: list[NewTask] = []
     for part, due in parts:
         words = [tokens[i].word for i in part if tokens[i].kind == "word"]
         if leftover := timelike_words(words):
             return NewTasks(problem=f"leftover:{' '.join(leftover)}")
+        if "priority" in words or "prio" in words:
+            return NewTasks(problem="priority")
         title = _title(tokens, part)
         if title:
             tasks.append(NewTask(title, priority, due))
     return NewTasks(tasks)
 
 
+_OPENING_PRIORITY = re.compile(
+    r"^(?:(?:super |very |really )?(?P<p>urgent|important|critical)|(?P<q>low|high|medium|normal|top) (?:priority|prio)|asap) ?[:-] "
+)
+
+
+def _take_opening_priority(utterance: Utterance, keep: list[bool]) -> str | None:
+    """ "important: add …", "low priority - …": the priority that opens the request."""
+    found = _match_kept(utterance, keep, _OPENING_PRIORITY)
+    if not found:
+        return None
+    words = {utterance.tokens[i].word for i in found}
+    for index in found:
+        keep[index] = False
+    if "asap" in words:
+        return "urgent"
+    if words & {"super", "very", "really"}:
+        return "urgent"
+    named = next((w for w in ("top", "low", "medium", "normal", "high") if w in words), None)
+    named = named or next((w for w in words if w in _PRIORITY_ALIASES), "high")
+    return _PRIORITY_ALIASES[named]
+
+
+def _drop_kept_end(utterance: Utterance, keep: list[bool], pattern: re.Pattern[str]) -> None:
+    """Drop the kept tokens that `pattern` (anchored with `$`) matches at the end of
+    what is kept: ", add it" once "please" is out."""
+    kept = [i for i, k in enumerate(keep) if k]
+    text = ""
+    starts: list[int] = []
+    for index in kept:
+        starts.append(len(text))
+        text += utterance.tokens[index].word + " "
+    match = pattern.search(text.rstrip())
+    if match is None:
+        return
+    for index, start in zip(kept, starts, strict=True):
+        if start >= match.start() or start + len(utterance.tokens[index].word) > match.start():
+            keep[index] = False
+
+
+_ADJECTIVE_PRIORITY = re.compile(
+    r"(?<![\w'-])(?:(?P<very>very|super|really) )?(?P<p>important|urgent|critical|top priority|high priority|low priority)(?= (?:task|one|todo|item|reminder|thing)\b)"
+)
+
+
+def _take_adjective_priority(utterance: Utterance, keep: list[bool]) -> str | None:
+    """ "add an important task: …": the priority said of the task itself."""
+    for first, last, match in utterance.finditer(_ADJECTIVE_PRIORITY):
+        if all(keep[i] for i in range(first, last)):
+            for index in range(first, last):
+                keep[index] = False
+            word = match.group("p").split()[0]
+            return "urgent" if match.group("very") else _PRIORITY_ALIASES.get(word, "high")
+    return None
+
+
 def _match_kept(utterance: Utterance, keep: list[bool], pattern: re.Pattern[str]) -> list[int]:
     """The kept tokens that `pattern` matches at the start of what is kept."""
     kept = [i for i, k in enumerate(keep) if k]
+    while kept and utterance.tokens[kept[0]].kind == "punct":
+        keep[kept.pop(0)] = False  # "friday: add …" once the date is out
     text = ""
     starts: list[int] = []
     for index in kept:
@@ -317,6 +379,7 @@ _NOISE: dict[str, frozenset[str]] = {
         wording text upgrade downgrade escalate them wait mark give of when one"""
     ),
 }
+_EXCLUSIONS = frozenset(["but", "except", "excluding", "apart", "besides", "not"])
 _CLEAR_DUE = re.compile(
     r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
 )
@@ -364,6 +427,12 @@ def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -
     noise = _NOISE[kind]
     keep = [i >= command_start(utterance) for i in range(len(utterance.tokens))]
     _drop_pattern(utterance, _FILLER, keep)
+    for index, token in enumerate(utterance.tokens):
+        if token.word in _EXCLUSIONS and index > command_start(utterance):
+            # "delete task 7 and task 8 but not 9": what follows is not meant.
+            for later in range(index, len(keep)):
+                keep[later] = False
+            break
     chosen = [
         t
         for i, t in enumerate(utterance.tokens)
@@ -411,9 +480,15 @@ def read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Cha
         )
         used.update(range(first, last))
         return Change(priority=_PRIORITY_ALIASES[explicit.group(1)]), used
+    if whens and re.search(r"\bcan wait\b", body):
+        used.update(whens[0].tokens)  # "the Alex one can wait until next wednesday"
+        return Change(due=whens[0].due), used
     if _LOWER.search(body):
         for first, last, _ in utterance.finditer(_LOWER):
             used.update(range(first, last))
+        for pattern, _fixed, _anywhere in _PRIORITY_PHRASES:
+            for first, last, _ in utterance.finditer(pattern):
+                used.update(range(first, last))
         return Change(priority="low"), used
     for pattern, fixed, _anywhere in _PRIORITY_PHRASES:
         for first, last, match in utterance.finditer(pattern):
