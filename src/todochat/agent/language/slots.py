@@ -22,8 +22,9 @@ from todochat.agent.language.when import When, find_when, timelike_words
 # fmt: off
 _ADD_PREFIX = re.compile(
     r"^(?:"
-    r"(?:i )?(?:need to remember|gotta remember|have to remember|must remember|should remember)(?: (?:to|that i need to|about))?"
-    r"|(?:that )?(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll |do )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|will need|'ll need|has)(?: really| definitely| also| probably| still)?(?: to)?(?: remember to| add| create| go and)?"
+    r"(?:todo|task|note|reminder|note to self|new task|new|to do|new todo) ?[:-]"
+    r"|(?:so |and |but )?(?:i )?(?:need to remember|gotta remember|have to remember|must remember|should remember)(?: (?:to|that i need to|about))?"
+    r"|(?:that |so |and |but )?(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll |do )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|will need|'ll need|has)(?: really| definitely| also| probably| still)?(?: to)?(?: remember to| add| create| go and)?"
     r"|(?:i'd|i'll|we'd|we'll|i've|we've) (?:really )?(?:like|love|need|have|got|gotta|want)(?: to)?(?: add| create| remember to)?"
     r"|(?:need|have|gotta|got|must|should) to|gotta|must"
     r"|(?:please )?(?:can you |could you |would you )?(?:add|create|make|put|save|jot|write|note|log|schedule|insert|set up|set|new|remember|stick|pop|throw|chuck)(?: down| up| in)?(?: that)?"
@@ -290,7 +291,7 @@ def _split_tasks(
     pieces = [p for p in pieces if _content(tokens, p)]
     if len(pieces) <= 1:
         return [(kept, whole_due)]
-    verbs = [tokens[_content(tokens, p)[0]].word in lexicon.TASK_VERBS for p in pieces]
+    verbs = [_opens_with_verb(tokens, _content(tokens, p)) for p in pieces]
     short = all(len(_content(tokens, p)) <= 4 for p in pieces)
     if all(verbs) or (not any(verbs) and short):
         return [(piece, _due_of(piece, whens, due_at, whole_due)) for piece in pieces]
@@ -304,6 +305,27 @@ def _split_tasks(
                 grouped[-1].extend(piece)
         return [(piece, _due_of(piece, whens, due_at, whole_due)) for piece in grouped]
     return [(kept, whole_due)]
+
+
+_DETERMINERS = lexicon.word_set(
+    "the a an my our your his her their some this that these those up out off"
+)
+
+
+def _opens_with_verb(tokens: list[Token], content: list[int]) -> bool:
+    """Whether a piece reads as an action: a known verb first ("book flights"), or a
+    word followed by a determiner ("descale the kettle")."""
+    if not content:
+        return False
+    first = tokens[content[0]].word
+    if first in lexicon.TASK_VERBS:
+        return True
+    following = content[0] + 1
+    return (
+        following < len(tokens)
+        and tokens[following].word in _DETERMINERS
+        and first not in _DETERMINERS
+    )
 
 
 def _content(tokens: list[Token], piece: list[int]) -> list[int]:
@@ -376,7 +398,8 @@ _NOISE: dict[str, frozenset[str]] = {
         notes note details for to as on is should be needs now can you could would a an back
         out forward till until by it's isn't not has have no anymore add put attach stick
         leave write append comment description descriptions called say read typo in instead
-        wording text upgrade downgrade escalate them wait mark give of when one"""
+        wording text upgrade downgrade escalate them wait mark give of when one done finished
+        completed ready"""
     ),
 }
 _EXCLUSIONS = frozenset(["but", "except", "excluding", "apart", "besides", "not"])
@@ -617,6 +640,12 @@ _QUERY_NOISE = lexicon.word_set(
 )
 
 
+# "including finished ones", "done and not done": every task.
+_BOTH_STATES = re.compile(
+    r"\b(?:including|incl|as well as|both|and not done|done and|and finished|and completed|and done|and open|and pending|even (?:the )?(?:done|finished|completed))\b"
+)
+
+
 def read_list_filter(utterance: Utterance) -> ListFilter:
     """The filter a listing request asks for."""
     start = command_start(utterance)
@@ -660,6 +689,8 @@ def read_list_filter(utterance: Utterance) -> ListFilter:
             query = " ".join(words)
     status = "all"
     body = re.sub(r"\b(?:todo|to do) list\b", "list", body)
+    if _BOTH_STATES.search(body):
+        return ListFilter(status="all", when=when, priority=priority, query=query)
     if re.search(
         r"\b(?:aren't|haven't|hasn't|isn't|not|didn't|yet to be|still to be)\b(?: \w+){0,2} (?:done|completed|finished|complete)\b",
         body,
