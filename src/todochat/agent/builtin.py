@@ -147,7 +147,8 @@ class _Turn:
             return Outcome(replies.YOUR_CALL)  # "should I delete task 4?"
         if score.intent in _CHANGES and _is_question(self.utterance, body):
             # "did I pay the electricity bill?" asks; it changes nothing.
-            return await (self._list() if score.scores.get(Intent.LIST, 0) >= 3 else self._show())
+            listing = score.scores.get(Intent.LIST, 0) >= 2
+            return await (self._list() if listing else self._show())
         if score.intent is None:
             return await self._without_intent()
         if score.tied and {score.intent, score.runner_up} not in _COMPATIBLE:
@@ -167,9 +168,11 @@ class _Turn:
         if intent == Intent.REOPEN:
             return Outcome(replies.REOPEN)
         if intent == Intent.ADD:
-            return await self._add()
+            return await self._add(score.anchor)
         if intent == Intent.LIST:
-            if Intent.SHOW in score.scores and self._names_one_task():
+            if Intent.SHOW in score.scores and self._names_one_task() or _ONE_TASK.match(
+                self.utterance.words(command_start(self.utterance))
+            ):
                 return await self._show()
             return await self._list()
         if intent == Intent.SHOW:
@@ -239,8 +242,16 @@ class _Turn:
 
     # Adding ----------------------------------------------------------------------
 
-    async def _add(self) -> Outcome:
-        reading = read_new_tasks(self.utterance, self.timezone, self.now)
+    async def _add(self, anchor: tuple[int, int] | None) -> Outcome:
+        # "so I was chatting … and realised I should add trim the hedge": the story
+        # before the request is not part of it.
+        start = None
+        opening = command_start(self.utterance)
+        for first, last, _ in self.utterance.finditer(_MID_SENTENCE_ADD):
+            if first > opening + 1 and last < len(self.utterance.tokens) - 1:
+                start = first
+                break
+        reading = read_new_tasks(self.utterance, self.timezone, self.now, start=start)
         if reading.recurring:
             return Outcome(replies.REPEAT.format(example="water the plants"))
         if reading.problem and reading.problem.startswith("leftover:"):
@@ -655,6 +666,16 @@ _MASS_CHANGE = re.compile(
     r"(?:all|everything|every|each|whole|entire)\b"
     r"|^(?:clear|wipe|empty|reset|purge)(?: out)? (?:my|the) (?:whole |entire )?"
     r"(?:list|tasks|todos|todo list)"
+)
+# A request to add that comes after a story: "… and realised I should add X".
+_MID_SENTENCE_ADD = re.compile(
+    r"(?:(?<=\bso )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=, ))(?:i|we) "
+    r"(?:really |also |still |definitely )*(?:need to|have to|must|gotta|should)\b"
+    r"|(?:(?<=\bshould )|(?<=\brealised )|(?<=\brealized )|(?<=\bthen )|(?<=, ))(?:add|remind me to)\b"
+)
+# "show the electricity bill task": one task, named by its title.
+_ONE_TASK = re.compile(
+    r"^(?:show|open|view|display|pull up|bring up)(?: me)? (?:the|my) (?!(?:tasks|list|todos|ones|pending|completed|done|finished|overdue)\b)[\w' ]+ (?:task|one|todo|item|reminder)$"
 )
 # Talk about a change rather than a request for one.
 _HYPOTHETICAL = re.compile(

@@ -58,7 +58,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.ADD, r"^(?:todo|task|note|reminder|note to self|new task|new|to do|(?:super |very |really )?(?:urgent|important|critical)|(?:low|high|medium|top|normal) (?:priority|prio)|asap) ?[:-]", 4),
     _cue(Intent.ADD, r"^(?:i'd|i'll|we'd|we'll|i've|we've) (?:like to|love to|need to|have to|got to|gotta|want to)\b|^i'd like to add|^(?:put|stick|pop|throw|chuck|whack)\b", 3),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|has) to\b", 2.5),
-    _cue(Intent.ADD, r"(?:, |^)(?:i|we) (?:really |also |still )*(?:need|have|must|gotta|got) to\b", 2.5),
+    _cue(Intent.ADD, r"(?:, |^|(?<=\bso )|(?<=\band )|(?<=\bbut ))(?:i|we) (?:really |also |still |definitely )*(?:need|have|must|gotta|got|should) to\b", 2.5),
     _cue(Intent.ADD, r"^(?:need|have|gotta|got|must|should) to|^gotta|^i gotta|^i must|^must", 2.5),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just )*(?:should|must|gotta|will need to|'ll need to|ought to)(?: really| definitely| also| probably| still)?\b", 2.5),
     _cue(Intent.ADD, rf"^(?:{_TASK_VERB}) (?!(?:me|us|you)\b)\S", 1.4),
@@ -85,7 +85,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.COMPLETE, rf"(?:is|are|'s|was|were|has been|have been|got|now) (?:now |all |finally |already |totally )*(?:\w{{3,}}ed|paid|sent|bought|made|ready|sorted|written|taken|given|built|sold|fixed|over|through)\b|^(?:i've|we've|i have|we have) (?:just |already |finally )*(?:{_PAST}|\w{{3,}}ed)\b|(?:-|:|,) ?{_DONE}$|^(?!(?:show|list|what|what's|which|display|see|view|give|get|any|anything|how|tell)\b).+ {_DONE}$", 3),
     _cue(Intent.COMPLETE, rf"^(?:i |we )?(?:just |already |finally |have |'ve )*(?:{_PAST}|\w{{3,}}ed)\b", 1.5),
     _cue(Intent.COMPLETE, rf"{_DONE}$|{_DONE} !$|(?:it's|that's|thats) {_DONE}", 2),
-    _cue(Intent.COMPLETE, r"^(?!(?:show|list|what|which|display|see|view|give|get|any|how|find)\b)(?:the |my )?\w+(?: \w+)? (?:\w{3,}ed|paid|sent|bought|done|sorted|made)(?:,? (?:finally|at last|already|now|today|yesterday|this morning|just now|earlier))?$|(?:-|:|,) ?(?:paid|sent|bought|sorted|booked|renewed|handled|finished|done|complete|completed)$", 3),
+    _cue(Intent.COMPLETE, r"^(?!(?:show|list|what|which|display|see|view|give|get|any|how|find)\b)(?:the |my )?\w+(?: \w+)? (?:\w{3,}ed|paid|sent|bought|done|sorted|made)(?:(?: ,)? (?:finally|at last|already|now|today|yesterday|this morning|just now|earlier))?$|(?:-|:|,) ?(?:paid|sent|bought|sorted|booked|renewed|handled|finished|done|complete|completed)$", 3),
     _cue(Intent.COMPLETE, r"mark .+ as (?:\w{3,}ed|paid|sent|bought|made|ready|sorted|written|taken|built|sold|fixed)$|\w+'s (?:now |all |finally |already )*(?:\w{3,}ed|paid|sent|bought|made|ready|done|sorted)$", 4),
     # Deleting.
     _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),

@@ -189,3 +189,12 @@ TASK_VERBS = word_set(
     leave arrive depart board catch look find search figure work think decide choose
     compare try taste brew boil bake grill roast fry stir mix"""
 )
+
+# Words that name the same action, for finding a task by what was done: "I rang mom"
+# is "Call mom".
+SYNONYMS = {
+    "ring": "call", "phone": "call", "rang": "call", "mail": "email", "e-mail": "email",
+    "purchase": "buy", "pick": "buy", "settle": "pay", "finalise": "finish",
+    "finalize": "finish", "complete": "finish", "mum": "mom", "mother": "mom",
+    "dad": "father", "flat": "apartment", "groceries": "grocery", "shopping": "grocery",
+}  # fmt: skip

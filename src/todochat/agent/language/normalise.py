@@ -141,6 +141,10 @@ def correct_spelling(word: str, *, command_position: bool) -> str:
     ordinary word itself. Short words are corrected only where a command verb stands
     ("ad buy milk"); elsewhere a word needs four letters or more, its first letter
     right, and one slip (two from eight letters)."""
+    if word.endswith("'s") and word[:-2].isalpha() and len(word) > 4:
+        # "waht's" → "what's"
+        stem = correct_spelling(word[:-2], command_position=command_position)
+        return f"{stem}'s" if f"{stem}'s" in lexicon.VOCABULARY else word
     if (
         not word.isalpha()
         or word in lexicon.VOCABULARY

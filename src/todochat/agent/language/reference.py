@@ -169,7 +169,7 @@ def lemma(word: str) -> str:
 
 
 def _word_fits(wanted: str, have: set[str], have_words: list[str]) -> bool:
-    if wanted in have:
+    if wanted in have or lexicon.SYNONYMS.get(wanted, wanted) in have:
         return True
     if len(wanted) >= 4 and any(
         h.startswith(wanted) or (wanted.startswith(h) and len(h) >= 4) for h in have

@@ -96,8 +96,11 @@ class NewTasks:
     recurring: bool = False
 
 
-def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTasks:
-    """The tasks an add request asks for (see the module docstring)."""
+def read_new_tasks(
+    utterance: Utterance, timezone: str, now: datetime, *, start: int | None = None
+) -> NewTasks:
+    """The tasks an add request asks for (see the module docstring); `start` is where
+    the request begins when a story comes before it."""
     tokens = list(utterance.tokens)
     keep = [True] * len(tokens)
     for index in range(command_start(utterance)):
@@ -108,6 +111,10 @@ def read_new_tasks(utterance: Utterance, timezone: str, now: datetime) -> NewTas
         if token.kind == "punct" and token.text not in _SYMBOLS:
             keep[index] = False  # emoji and other symbols
     whens = [w for w in find_when(utterance, timezone, now) if all(keep[i] for i in w.tokens)]
+    in_whens = {i for w in whens for i in w.tokens}
+    for index in range(start or 0):
+        if index not in in_whens:
+            keep[index] = False
     if any(w.recurring for w in whens):
         return NewTasks(recurring=True)
     if any(w.due is None for w in whens):
@@ -373,7 +380,8 @@ _NOISE: dict[str, frozenset[str]] = {
         completed finish finished close closed done sorted handled taken care of dealt with
         ready as is are was were has have been now all finally already i i've i'm am we
         we're just totally completely set to can you could would yes got through knocked
-        knock wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday"""
+        knock wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday earlier
+        finally literally at last"""
     ),
     "delete": lexicon.word_set(
         """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke

@@ -47,6 +47,7 @@ _LEAD = r"(?:(?:due|and|is due|be due)\s+)?(?:(?:on|by|before|until|till|for|fro
 # One pattern per kind of phrase; each names what it found in its groups.
 _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"(?P<iso>\d{4}-\d{2}-\d{2})"),
+    ("numeric", r"(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{2}|\d{4}))?"),
     ("after_tomorrow", r"(?:the )?day after tomorrow"),
     ("relative", r"(?P<rel>today|tonight|tomorrow|this morning|this afternoon|this evening)"),
     (
@@ -117,7 +118,7 @@ def _compile(
     patterns: tuple[tuple[str, str], ...], lead: str = ""
 ) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
-        (name, re.compile(rf"(?<![\w-]){lead}(?:{pattern})(?![\w-])")) for name, pattern in patterns
+        (name, re.compile(rf"(?<![\w/-]){lead}(?:{pattern})(?![\w/-])")) for name, pattern in patterns
     )
 
 
@@ -285,6 +286,8 @@ def _resolve_day(atom: _Atom, now: datetime) -> date | datetime | None:
             return date.fromisoformat(groups["iso"])
         except ValueError:
             return None
+    if name == "numeric":
+        return _numeric_date(groups, today, str(now.tzinfo))
     if name == "after_tomorrow":
         return today + timedelta(days=2)
     if name == "relative":
@@ -359,6 +362,25 @@ def _resolve_day(atom: _Atom, now: datetime) -> date | datetime | None:
             if candidate is not None and candidate >= today:
                 return candidate
     return None
+
+
+def _numeric_date(groups: dict[str, str], today: date, zone: str) -> date | None:
+    """ "31/03", "3/25", "12/04/2026": day first, except where month first is the
+    custom (the Americas), and whichever order is the only possible one."""
+    first, second = int(groups["first"]), int(groups["second"])
+    month_first = zone.startswith("America/")
+    if first > 12:
+        month_first = False
+    elif second > 12:
+        month_first = True
+    month, day = (first, second) if month_first else (second, first)
+    if "year" in groups:
+        year = int(groups["year"])
+        return _valid(year + 2000 if year < 100 else year, month, day)
+    candidate = _valid(today.year, month, day)
+    if candidate is not None and candidate < today:
+        candidate = _valid(today.year + 1, month, day)
+    return candidate
 
 
 def _weekday(today: date, weekday: int, next_week: bool) -> date:
