@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,13 @@ from todochat.agent.base import (
 from todochat.agent.language import replies
 from todochat.agent.language.intent import Intent, IntentScore, command_start, score_intents
 from todochat.agent.language.normalise import Utterance, normalise
-from todochat.agent.language.reference import Reference, find_by_title, parse_reference
+from todochat.agent.language.reference import (
+    Reference,
+    find_by_some_words,
+    find_by_title,
+    parse_reference,
+    split_reference,
+)
 from todochat.agent.language.slots import (
     Change,
     read_change,
@@ -39,7 +45,7 @@ from todochat.agent.language.slots import (
 )
 from todochat.agent.language.when import find_when
 from todochat.agent.toolbox import ToolCallRecord
-from todochat.services.dates import describe_due, last_day_of
+from todochat.services.dates import last_day_of
 from todochat.tools import TaskChange, TaskItem
 
 # The most tasks one message may change or add.
@@ -170,8 +176,10 @@ class _Turn:
         if intent == Intent.ADD:
             return await self._add(score.anchor)
         if intent == Intent.LIST:
-            if Intent.SHOW in score.scores and self._names_one_task() or _ONE_TASK.match(
-                self.utterance.words(command_start(self.utterance))
+            if (
+                (Intent.SHOW in score.scores
+                and self._names_one_task())
+                or _ONE_TASK.match(self.utterance.words(command_start(self.utterance)))
             ):
                 return await self._show()
             return await self._list()
@@ -284,7 +292,7 @@ class _Turn:
     # Listing ---------------------------------------------------------------------
 
     async def _list(self) -> Outcome:
-        wanted = read_list_filter(self.utterance)
+        wanted = read_list_filter(self.utterance, self.timezone, self.now)
         arguments: dict[str, Any] = {"status": wanted.status, "limit": 100}
         if wanted.query:
             arguments["query"] = wanted.query
@@ -294,12 +302,19 @@ class _Turn:
             return Outcome(replies.could_not(call.error))
         if wanted.when:
             tasks = self._due_within(tasks, wanted.when)
+        if wanted.day is not None:
+            zone = ZoneInfo(self.timezone)
+            tasks = [
+                t for t in tasks if t.due_date and t.due_date.astimezone(zone).date() == wanted.day
+            ]
         if wanted.priority:
             tasks = [t for t in tasks if t.priority == wanted.priority]
         shown = [t.id for t in tasks]
         if not tasks:
             return Outcome(
-                self._nothing_listed(wanted.status, wanted.query, wanted.when, wanted.priority),
+                self._nothing_listed(
+                    wanted.status, wanted.query, wanted.when, wanted.priority, wanted.day
+                ),
                 shown=shown,
             )
         number = replies.count(len(tasks), "task")
@@ -309,6 +324,8 @@ class _Turn:
             heading = f"You have {number} overdue:"
         elif wanted.when:
             heading = f"Due {wanted.when}: {number}"
+        elif wanted.day is not None:
+            heading = f"Due {wanted.day:%a %d %b}: {number}"
         elif wanted.priority:
             heading = f"You have {number} at {wanted.priority} priority:"
         else:
@@ -321,8 +338,10 @@ class _Turn:
 
     @staticmethod
     def _nothing_listed(
-        status: str, query: str | None, when: str | None, priority: str | None
+        status: str, query: str | None, when: str | None, priority: str | None, day: date | None
     ) -> str:
+        if day is not None:
+            return f"Nothing is due on {day:%a %d %b}."
         if query:
             return f"No tasks mention {replies.quoted(query)}."
         if when == "overdue":
@@ -533,12 +552,26 @@ class _Turn:
         tasks = await self._every_task()
         if tasks is None:
             return Outcome(replies.LOOKUP_FAILED)
-        matches = find_by_title(reference.words, tasks)
-        if intent != Intent.DELETE:
-            # "the groceries are done" means the open one, not last week's.
-            matches = [t for t in matches if not t.completed] or matches
+        matches = self._matching(reference.words, tasks, intent)
         phrase = " ".join(reference.words)
         if not matches:
+            # "I called mom and paid the electricity bill": each part names one task.
+            parts = [
+                self._matching(part, tasks, intent) for part in split_reference(reference.words)
+            ]
+            if len(parts) > 1 and all(len(found) == 1 for found in parts):
+                return list(dict.fromkeys(found[0].id for found in parts))
+            guess = find_by_some_words(reference.words, tasks)
+            if guess is not None:
+                # Some words fit one task and no other: ask, never guess.
+                return Outcome(
+                    replies.did_you_mean(guess.id, guess.title),
+                    awaiting={
+                        "intent": intent.value,
+                        "candidates": [guess.id],
+                        "change": pending_change,
+                    },
+                )
             return Outcome(replies.no_match(reference.text or phrase))
         if len(matches) > 1:
             options = ", ".join(f"#{t.id} {replies.quoted(t.title)}" for t in matches[:8])
@@ -552,6 +585,14 @@ class _Turn:
                 },
             )
         return [matches[0].id]
+
+    @staticmethod
+    def _matching(words: tuple[str, ...], tasks: list[TaskItem], intent: Intent) -> list[TaskItem]:
+        matches = find_by_title(words, tasks)
+        if intent != Intent.DELETE:
+            # "the groceries are done" means the open one, not last week's.
+            matches = [t for t in matches if not t.completed] or matches
+        return matches
 
     async def _every_task(self) -> list[TaskItem] | None:
         """All the user's tasks (one list_tasks call per turn at most); None on failure."""
@@ -613,7 +654,11 @@ class _Turn:
         target = read_target(self.utterance, "show")
         reference = parse_reference(target.words, target.text)
         chosen: list[int] = []
-        if reference.numbers:
+        if len(candidates) == 1 and _CONFIRMATION.match(
+            self.utterance.words(command_start(self.utterance))
+        ):
+            chosen = candidates  # "Do you mean task #1 …?" — "yes"
+        elif reference.numbers:
             chosen = [
                 n if n in candidates else candidates[n - 1]
                 for n in reference.numbers
@@ -658,6 +703,10 @@ class _Turn:
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
+_CONFIRMATION = re.compile(
+    r"^(?:yes|yeah|yep|yup|y|sure|correct|right|exactly|that one|that's it|that's the one|"
+    r"that's right|please do|do it|go ahead|yes please|ok|okay|ya|yea|affirmative)(?: please| thanks)?[ .!]*$"
+)
 _CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE, Intent.REOPEN])
 # "delete everything", "wipe all tasks", "mark all as done": never done in one go.
 _MASS_CHANGE = re.compile(
@@ -723,6 +772,3 @@ def _change_of(stored: dict[str, Any]) -> Change:
         due=datetime.fromisoformat(due) if isinstance(due, str) else None,
         due_clear=bool(stored.get("due_clear")),
     )
-
-
-__all__ = ["BuiltinAgent", "describe_due"]

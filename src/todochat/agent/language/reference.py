@@ -196,3 +196,29 @@ def title_fits(words: tuple[str, ...], title: str) -> bool:
 def find_by_title(words: tuple[str, ...], tasks: list[T]) -> list[T]:
     """The tasks whose titles hold every meaningful word of the reference."""
     return [task for task in tasks if title_fits(words, task.title)]
+
+
+def split_reference(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A reference cut at "and" and commas: "called mom and paid the bill"."""
+    parts: list[list[str]] = [[]]
+    for word in words:
+        if word in ("and", ",", "&", "plus"):
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return [tuple(part) for part in parts if part]
+
+
+def find_by_some_words(words: tuple[str, ...], tasks: list[T]) -> T | None:
+    """The one task that some distinctive words of the reference fit, when they fit
+    no other task: "grocery run done" → "Buy groceries". Verbs do not count ("I paid
+    the rent" must not find "Pay the electricity bill")."""
+    distinctive = [
+        w
+        for w in words
+        if len(w) >= 4
+        and w not in lexicon.REFERENCE_STOPWORDS
+        and lemma(w) not in lexicon.TASK_VERBS
+    ]
+    fitting = [task for task in tasks if any(title_fits((w,), task.title) for w in distinctive)]
+    return fitting[0] if len(fitting) == 1 else None

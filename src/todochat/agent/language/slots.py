@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from todochat.agent.language import lexicon
 from todochat.agent.language.intent import command_start
@@ -172,8 +172,9 @@ def _take_opening_priority(utterance: Utterance, keep: list[bool]) -> str | None
         return "urgent"
     if words & {"super", "very", "really"}:
         return "urgent"
-    named = next((w for w in ("top", "low", "medium", "normal", "high") if w in words), None)
-    named = named or next((w for w in words if w in _PRIORITY_ALIASES), "high")
+    # "top priority" names its level; "urgent:" is the word itself.
+    levels: list[str] = ["top", "low", "medium", "normal", "high", *sorted(words)]
+    named = next((w for w in levels if w in words and w in _PRIORITY_ALIASES), "high")
     return _PRIORITY_ALIASES[named]
 
 
@@ -481,6 +482,17 @@ def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -
 def read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Change, set[int]]:
     """What an update request changes, and the tokens that say it (so that they are
     not read as part of the task's name)."""
+    change, used = _read_change(utterance, timezone, now)
+    if change.priority:
+        # "the passport is important, make it high priority": every priority word
+        # is about the change, none names the task.
+        for pattern in (*(p for p, _, _ in _PRIORITY_PHRASES), _LOWER):
+            for first, last, _ in utterance.finditer(pattern):
+                used.update(range(first, last))
+    return change, used
+
+
+def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Change, set[int]]:
     text = utterance.text
     tokens = utterance.tokens
     start = command_start(utterance)
@@ -630,6 +642,7 @@ class ListFilter:
     when: str | None = None
     priority: str | None = None
     query: str | None = None
+    day: date | None = None
 
 
 _WHEN_FILTERS = (
@@ -654,8 +667,18 @@ _BOTH_STATES = re.compile(
 )
 
 
-def read_list_filter(utterance: Utterance) -> ListFilter:
-    """The filter a listing request asks for."""
+def read_list_filter(utterance: Utterance, timezone: str, now: datetime) -> ListFilter:
+    """The filter a listing request asks for; "what's due friday?" filters by day."""
+    found = _read_list_filter(utterance)
+    if found.when is None and re.search(r"\b(?:due|on|for)\b", utterance.text):
+        day = next((w.due for w in find_when(utterance, timezone, now) if w.due), None)
+        if day is not None:
+            status = "pending" if found.status == "all" else found.status
+            return ListFilter(status, None, found.priority, found.query, day.date())
+    return found
+
+
+def _read_list_filter(utterance: Utterance) -> ListFilter:
     start = command_start(utterance)
     body = utterance.words(start)
     when = next((name for pattern, name in _WHEN_FILTERS if pattern.search(body)), None)

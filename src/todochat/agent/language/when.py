@@ -118,7 +118,8 @@ def _compile(
     patterns: tuple[tuple[str, str], ...], lead: str = ""
 ) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
-        (name, re.compile(rf"(?<![\w/-]){lead}(?:{pattern})(?![\w/-])")) for name, pattern in patterns
+        (name, re.compile(rf"(?<![\w/-]){lead}(?:{pattern})(?![\w/-])"))
+        for name, pattern in patterns
     )
 
 
