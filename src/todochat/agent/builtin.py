@@ -27,6 +27,7 @@ from todochat.agent.base import (
     ToolCalled,
 )
 from todochat.agent.language import replies
+from todochat.agent.language.correction import apply_correction
 from todochat.agent.language.intent import Intent, IntentScore, command_start, score_intents
 from todochat.agent.language.normalise import Utterance, normalise
 from todochat.agent.language.reference import (
@@ -132,7 +133,9 @@ class _Turn:
         self.tools = request.tools
         self.timezone = request.timezone
         self.now = now.astimezone(ZoneInfo(request.timezone))
-        self.utterance: Utterance = normalise(request.message)
+        corrected = apply_correction(normalise(request.message))
+        self.utterance: Utterance = normalise(corrected.message)
+        self.unplaced_correction = corrected.unplaced
         self._all_tasks: list[TaskItem] | None = None
 
     # Reading ---------------------------------------------------------------------
@@ -149,6 +152,8 @@ class _Turn:
             return Outcome(replies.NOTHING_TO_DO)  # "don't add that", "do NOT mark task 2 done"
         if score.intent in _CHANGES - {Intent.ADD} and _HYPOTHETICAL.search(body):
             return Outcome(replies.HYPOTHETICAL)  # "I was going to delete task 3 but …"
+        if score.intent in _CHANGES and self.unplaced_correction:
+            return Outcome(replies.SAY_AGAIN)  # "delete task 4, no wait, …"
         if score.intent in _CHANGES and _ADVICE.match(body):
             return Outcome(replies.YOUR_CALL)  # "should I delete task 4?"
         if score.intent in _CHANGES and _is_question(self.utterance, body):

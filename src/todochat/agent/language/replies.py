@@ -36,6 +36,7 @@ REPEAT = (
 )
 NOTHING_TO_DO = "Okay, I won't change anything."
 HYPOTHETICAL = "Okay — I haven't changed anything. Tell me when you want it done."
+SAY_AGAIN = "I'm not sure which version you mean — could you say it again in one go?"
 YOUR_CALL = (
     "That's your call! If you want me to, say it as a request — for example “delete task 4”."
 )
