@@ -182,8 +182,8 @@ class _Turn:
             return await self._add(score.anchor)
         if intent == Intent.LIST:
             if (
-                (Intent.SHOW in score.scores
-                and self._names_one_task())
+                score.scores.get(Intent.SHOW, 0) >= score.scores[Intent.LIST]
+                or (Intent.SHOW in score.scores and self._names_one_task())
                 or _ONE_TASK.match(self.utterance.words(command_start(self.utterance)))
             ):
                 return await self._show()
@@ -221,6 +221,25 @@ class _Turn:
             number = self._last_task()
             if number is not None:
                 return await self._apply_update([number], Change(due=whens[0].due))
+        # "task 7?": what is task 7?
+        reference = self._reference("show")
+        asked = self.utterance.message.rstrip().endswith("?")
+        if reference.numbers and len(reference.numbers) == 1 and asked:
+            return await self._show()
+        # "groceries by tonight", "dentist → friday", "groceries low prio": a task
+        # named by its title, and a change.
+        change, used = read_change(self.utterance, self.timezone, self.now)
+        body = self.utterance.words(command_start(self.utterance))
+        talk = (
+            _ADVICE.match(body) or _HYPOTHETICAL.search(body) or _is_question(self.utterance, body)
+        )
+        if not talk and not change.empty and not change.title and not change.description:
+            named = self._reference("update", used)
+            if named.words and not (named.back or named.numbers or named.positions):
+                targets = await self._targets(named, Intent.UPDATE, _change_json(change))
+                if isinstance(targets, Outcome):
+                    return targets
+                return await self._apply_update(targets, change)
         # "and task 7 too" after a change, "task 4" after "delete which one?": the
         # same change again, for the task now named.
         previous = self._last_action()
@@ -739,15 +758,17 @@ _HYPOTHETICAL = re.compile(
 )
 _ADVICE = re.compile(r"^(?:should|shall) (?:i|we)\b")
 _QUESTION_OPENING = re.compile(
-    r"^(?:(?:did|do|does|have|has|had|am|will) (?:i|we|you|it|the|my|that|this)|is|are|was|were|"
-    r"what|which|when|why|how|who|where|what's|when's|any|anything)\b"
+    r"^(?:(?:did|do|does|have|has|had|am|will|should|shall|can|could) (?:i|we|you|it|the|my|that|this)|is|are|was|were|"
+    r"(?:which|what) (?:tasks|ones|todos|items|of my tasks))\b"
 )
+_QUESTION_WORD = re.compile(r"^(?:what|which|when|why|how|who|where|what's|when's|any|anything)\b")
 
 
 def _is_question(utterance: Utterance, body: str) -> bool:
     """A question rather than a request: "did I pay the bill?", "which tasks are done".
     "Can you delete task 3?" is a request: its politeness is not part of `body`."""
-    return bool(_QUESTION_OPENING.match(body))
+    asks = utterance.message.rstrip().endswith("?")
+    return bool(_QUESTION_OPENING.match(body) or (asks and _QUESTION_WORD.match(body)))
 
 
 def _change_json(change: Change) -> dict[str, Any]:

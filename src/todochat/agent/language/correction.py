@@ -24,7 +24,9 @@ _MARKER = re.compile(
     r"|(?:^|(?<=[,.;!-] ))(?:sorry )?(?:i mean|i meant)(?: ,)? "
 )
 _NUMBER = re.compile(r"^(?:task |number |no\. |# ?)?(\d{1,9})$")
-_PRIORITY = re.compile(r"\b(?:low|medium|normal|high|urgent|top|critical|important)\b(?: priority| prio)?")
+_PRIORITY = re.compile(
+    r"\b(?:low|medium|normal|high|urgent|top|critical|important)\b(?: priority| prio)?"
+)
 # Only where a date phrase stands matters here, not when it is.
 _ANY_MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -55,7 +57,9 @@ def apply_correction(utterance: Utterance) -> Corrected:
         return Corrected(utterance.message)
     if _NUMBER.match(fix_text):
         replaced = _without_numbers(head)
-    elif (fix_dates := find_when(normalise(render(fix)), "UTC", _ANY_MOMENT)) and fix_dates[0].first == 0:
+    elif (fix_dates := find_when(normalise(render(fix)), "UTC", _ANY_MOMENT)) and fix_dates[
+        0
+    ].first == 0:
         replaced = _without_dates(utterance, head)
     elif _PRIORITY.fullmatch(fix_text):
         replaced = _without_priority(head)
@@ -80,7 +84,11 @@ def _without_dates(utterance: Utterance, head: list[Token]) -> list[Token] | Non
     if not spans:
         return None
     last = spans[-1]
-    first = last.first - 1 if last.first > 0 and head[last.first - 1].word in ("to", "for") else last.first
+    first = (
+        last.first - 1
+        if last.first > 0 and head[last.first - 1].word in ("to", "for")
+        else last.first
+    )
     return head[:first] + head[last.last :]
 
 

@@ -67,6 +67,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.ADD, r"(?:put|stick|pop|throw|add|chuck) .+ (?:on|in|onto|to) (?:my|the) (?:todo |to do |shopping )?list|(?:to|on|onto) (?:my|the) (?:todo |to do |shopping )?list", 2.5),
     # Listing.
     _cue(Intent.LIST, r"show|list|display|view|see|give me|get me|read me|print|pull up|bring up|tell me", 2),
+    _cue(Intent.LIST, r"overview|rundown|run-down|summary|recap|status update|what's on|what is on", 3),
     _cue(Intent.LIST, rf"{_TASKS}|agenda|plate|schedule|everything", 1),
     _cue(Intent.LIST, r"^(?:what|what's|what are|which|anything|any|how many|is there|are there|do i have|have i got|got any)\b", 1.5),
     _cue(Intent.LIST, r"what's (?:left|pending|due|overdue|next|on|up|outstanding|remaining|open)|what is (?:left|pending|due|overdue|next|on)|what (?:do|should|must) i (?:still )?(?:have|need) to do|what(?:'s| is| do i have) (?:left )?to do", 3),
@@ -93,12 +94,14 @@ CUES: tuple[Cue, ...] = (
     # Changing one field.
     _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate", 2.5),
     _cue(Intent.UPDATE, r"(?:remove|clear|delete|drop|take off|get rid of|unset|scrap|erase|cancel)(?: the| a| its| any| that)? (?:due date|deadline|due|date|priority|note|notes|description)\b", 9),
-    _cue(Intent.UPDATE, r"(?:due date|deadline)(?: for| of| on)? .*(?::|→)|(?:needs|has|have|should|must) (?:to )?be (?:done|finished|completed|ready|sent|paid) (?:by|before|on|until)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
+    _cue(Intent.UPDATE, r"→|(?:it's|its|it is|that's|that is|this is|it should be|it'll be) due\b|(?:due date|deadline)(?: for| of| on)? .*(?::|→)|(?:needs|has|have|should|must) (?:to )?be (?:done|finished|completed|ready|sent|paid) (?:by|before|on|until)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
     _cue(Intent.UPDATE, r"priority|due date|deadline|title|name|description|notes?|details|due|urgent|important|high|low", 0.75),
     _cue(Intent.UPDATE, r"(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|description|details|comment|detail)\b|^note (?:on|for|to)\b(?! self)|(?<=\w )(?:note|notes|description|details|title|name)\s*:|(?:description|notes?|details|title|name) (?:of|for|on) .+ (?:to|should be|should say|as|:)|(?:add|append) to .+ (?:notes|description|details)|should (?:be called|say|read)|^call (?:task|#|it|that|this|the)|^describe\b|typo in", 6),
     _cue(Intent.UPDATE, r"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)|(?:is|are) (?:critical|top priority|urgent|important)$|priority (?:of|for) .+ (?:to|:)|(?:on|to) (?:a |an )?(?:high|low|medium|normal|top|urgent) priority|(?:make|set) (?:it|them|that) (?:low|high|medium|urgent|normal)|can wait", 3.5),
+    _cue(Intent.UPDATE, r"^(?!(?:add|create|new|remind|put|note|jot|save|log)\b).*(?:\bis no rush|(?:is|are)(?: actually| now| really| so)* (?:super |very |really )?(?:important|urgent|critical)(?: now)?$|\b(?:low|high|medium|top|normal) (?:priority|prio)$)", 3.5),
     # Undoing a completion: not a tool the agent has.
-    _cue(Intent.REOPEN, r"reopen|re-open|uncomplete|un-complete|unmark|untick|un-tick|mark .* (?:as )?(?:not done|not complete|incomplete|undone|unfinished|pending|open)|not (?:actually )?(?:done|finished) (?:yet|after all)", 4),
+    _cue(Intent.REOPEN, r"reopen|re-open|uncomplete|un-complete|unmark|untick|un-tick|mark .* (?:as )?(?:not done|not complete|incomplete|undone|unfinished|pending|open)", 4),
+    _cue(Intent.REOPEN, r"not (?:actually )?(?:done|finished) (?:yet |after all)", 2),
     # Small talk.
     _cue(Intent.GREET, r"^(?:hi|hello|hey|hiya|howdy|yo|sup|hey there|hi there|hello there|good (?:morning|afternoon|evening|day)|how are you|how's it going|how are things|what's up|wassup|morning|evening|greetings)(?: there| again| you| bot| assistant| mate| buddy)?(?: doing| today)?$", 6),
     _cue(Intent.THANK, r"^(?:thanks|thank you|thx|cheers|ta|great|perfect|ok|okay|cool|nice|awesome|got it|lol|haha|ha|good|fine|brilliant|excellent|sweet|ok cool|ok thanks|cool thanks|great thanks|that's great|amazing|love it|yes|no|nope|yep|sure|alright|k|ok great|wow|neat|good job|well done|nice one)(?: (?:a lot|so much|very much|again|mate|buddy|man|bot|for that|for the help|you))*$", 6),

@@ -35,6 +35,7 @@ SHORTHAND = {
     "n": "and", "&": "and", "w/": "with", "prio": "priority", "pri": "priority",
     "fav": "favourite", "info": "info", "r": "are", "y": "why", "k": "ok", "kk": "ok",
     "okie": "ok", "okey": "ok", "yep": "yes", "yup": "yes", "ya": "yes",
+    "ls": "list", "rm": "remove", "del": "delete", "lst": "list",
     "tsk": "task", "taks": "task", "tsak": "task", "teh": "the", "adn": "and", "taht": "that",
 }  # fmt: skip
 
@@ -193,7 +194,8 @@ TASK_VERBS = word_set(
 # Words that name the same action, for finding a task by what was done: "I rang mom"
 # is "Call mom".
 SYNONYMS = {
-    "ring": "call", "phone": "call", "rang": "call", "mail": "email", "e-mail": "email",
+    "ring": "call", "phone": "call", "rang": "call", "talk": "call", "speak": "call",
+    "spoke": "call", "chat": "call", "mail": "email", "e-mail": "email",
     "purchase": "buy", "pick": "buy", "settle": "pay", "finalise": "finish",
     "finalize": "finish", "complete": "finish", "mum": "mom", "mother": "mom",
     "dad": "father", "flat": "apartment", "groceries": "grocery", "shopping": "grocery",

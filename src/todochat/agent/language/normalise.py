@@ -36,6 +36,19 @@ QUOTED = "«quoted»"
 _PUNCTUATION = frozenset(",.;:!?'\"-()&#/%$@+*=<>[]→")
 
 
+_REWRITTEN = {
+    "please to": "please",
+    "->": " → ",
+    "=>": " → ",
+    "✅": " done",
+    "✔️": " done",
+    "✔": " done",
+    "☑️": " done",
+    "☑": " done",
+}
+_REWRITES = re.compile("|".join(re.escape(k) for k in _REWRITTEN), re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Token:
     """One word, number, quoted phrase or punctuation mark of a message."""
@@ -97,6 +110,8 @@ def render(tokens: list[Token] | tuple[Token, ...]) -> str:
 def normalise(message: str) -> Utterance:
     """Tokens of `message` with their normalised words (see the module docstring)."""
     cleaned = " ".join(message.translate(_PLAIN).split())
+    # "please to add …" (a learner's form), "->" for an arrow, a tick for "done".
+    cleaned = _REWRITES.sub(lambda m: _REWRITTEN[m.group().lower()], cleaned)
     tokens: list[Token] = []
     for match in _TOKEN.finditer(cleaned):
         if match.lastgroup == "quoted":

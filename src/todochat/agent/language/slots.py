@@ -46,7 +46,7 @@ _ADD_SUFFIX = re.compile(
 )
 _FILLER = re.compile(
     r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
-    r"|(?:on|in|onto) there|please|lol|lmao|haha|hehe|thanks|thank you|for me|too(?= *$)|as well(?= *$)|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
+    r"|(?:on|in|onto) there|rn|please|lol|lmao|haha|hehe|thanks|thank you|for me|too(?= *$)|as well(?= *$)|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
     r"|at some point|sometime soon|sometime|some time|someday|eventually|later on|later|one of these days)(?![\w'-])"
 )
 _PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
@@ -67,13 +67,15 @@ _SEPARATORS = frozenset([",", ";", "and", "&", "also", "plus", "then", "and also
 _EDGE_WORDS = frozenset(
     ["to", "and", "also", "then", "that", "so", "by", "on", "at", "for", "in", "due", "is",
      "it's", "its", "it", "with", "-", ",", ";", ":", ".", "!", "?", "about", "called", "named",
-     "titled", "saying", "plus", "&", "the", "a", "an", "oh", "maybe", "like"]
+     "titled", "saying", "plus", "&", "the", "a", "an", "oh", "maybe", "like", "both", "each"]
 )  # fmt: skip
+# "add by new shoes" is a typo for "buy": a title may start with "by".
+_LEADING_EDGE = _EDGE_WORDS - {"by"}
 _KEEP_TRAILING = frozenset(["it", "the", "a", "an", "up", "out", "in", "on", "off", "over"])
 # Words of an add command that never make a title on their own ("add a task").
 _NOT_A_TITLE = lexicon.word_set(
     """a an the another new task tasks todo todos item items reminder entry note thing things
-    to for called named titled me us this that some"""
+    to for called named titled me us this that some both each"""
 )
 _SYMBOLS = set(",.;:!?'-()&#/%$@+\"")
 
@@ -356,7 +358,7 @@ def _due_of(
 def _title(tokens: list[Token], piece: list[int]) -> str:
     """The title of a piece: its own words, edges trimmed, first letter capitalised."""
     chosen = [tokens[i] for i in piece]
-    while chosen and (chosen[0].word in _EDGE_WORDS or chosen[0].kind == "punct"):
+    while chosen and (chosen[0].word in _LEADING_EDGE or chosen[0].kind == "punct"):
         if chosen[0].kind == "quoted":
             break
         chosen.pop(0)
@@ -382,7 +384,7 @@ _NOISE: dict[str, frozenset[str]] = {
         ready as is are was were has have been now all finally already i i've i'm am we
         we're just totally completely set to can you could would yes got through knocked
         knock wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday earlier
-        finally literally at last"""
+        finally literally you may might please"""
     ),
     "delete": lexicon.word_set(
         """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke
@@ -411,7 +413,9 @@ _NOISE: dict[str, frozenset[str]] = {
         completed ready"""
     ),
 }
-_EXCLUSIONS = frozenset(["but", "except", "excluding", "apart", "besides", "not"])
+_EXCLUSION = re.compile(
+    r"(?<![\w'])(?:but not|except(?: for)?|excluding|apart from|besides|other than|not (?:task |#)?\d)"
+)
 _CLEAR_DUE = re.compile(
     r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
 )
@@ -459,10 +463,10 @@ def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -
     noise = _NOISE[kind]
     keep = [i >= command_start(utterance) for i in range(len(utterance.tokens))]
     _drop_pattern(utterance, _FILLER, keep)
-    for index, token in enumerate(utterance.tokens):
-        if token.word in _EXCLUSIONS and index > command_start(utterance):
+    for first, _last, _ in utterance.finditer(_EXCLUSION):
+        if first > command_start(utterance):
             # "delete task 7 and task 8 but not 9": what follows is not meant.
-            for later in range(index, len(keep)):
+            for later in range(first, len(keep)):
                 keep[later] = False
             break
     chosen = [
@@ -514,7 +518,7 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
             used.update(range(first, last))
         return Change(due_clear=True), used
     explicit = re.search(
-        r"\b(?:to|as|at|on) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?$",
+        r"\b(?:to|as|at|on) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?(?: [.!?])*$",
         body,
     )
     if explicit:

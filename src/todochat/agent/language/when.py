@@ -213,7 +213,7 @@ def timelike_words(words: list[str]) -> list[str]:
 
 def _near_calendar_word(word: str) -> bool:
     best = extractOne(word, _CALENDAR_WORDS, scorer=ratio, score_cutoff=75)
-    return best is not None
+    return best is not None and str(best[0])[0] == word[0]
 
 
 def _resolve(group: list[_Atom], now: datetime) -> datetime | None:
