@@ -744,7 +744,9 @@ _MASS_CHANGE = re.compile(
 _MID_SENTENCE_ADD = re.compile(
     r"(?:(?<=\bso )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=, ))(?:i|we) "
     r"(?:really |also |still |definitely )*(?:need to|have to|must|gotta|should)\b"
-    r"|(?:(?<=\bshould )|(?<=\brealised )|(?<=\brealized )|(?<=\bthen )|(?<=, ))(?:add|remind me to)\b"
+    r"|(?:(?<=\bshould )|(?<=\brealised )|(?<=\brealized )|(?<=\bthen )|(?<=, ))"
+    r"(?:(?:can|could|would|will) (?:you|u) )?(?:please |pls )?(?:add|put|remind me to)\b"
+    r"(?! (?:it|that|this|them)\b)"
 )
 # "show the electricity bill task": one task, named by its title.
 _ONE_TASK = re.compile(

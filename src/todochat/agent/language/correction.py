@@ -23,6 +23,9 @@ _MARKER = re.compile(
     r"(?:(?:i mean|i meant|i mean to say|make (?:it|that)|rather|not that|just|instead)(?: ,)? )*"
     r"|(?:^|(?<=[,.;!-] ))(?:sorry )?(?:i mean|i meant)(?: ,)? "
 )
+_COMMAND = re.compile(
+    r"^(?:add|delete|remove|complete|mark|move|rename|change|set|make|put|remind me|show|list)\b"
+)
 _NUMBER = re.compile(r"^(?:task |number |no\. |# ?)?(\d{1,9})$")
 _PRIORITY = re.compile(
     r"\b(?:low|medium|normal|high|urgent|top|critical|important)\b(?: priority| prio)?"
@@ -55,6 +58,9 @@ def apply_correction(utterance: Utterance) -> Corrected:
     fix_text = " ".join(t.word for t in fix)
     if not head or not fix:
         return Corrected(utterance.message)
+    if _COMMAND.match(fix_text):
+        # "add walk the dog, no wait, add feed the dog": the second request instead.
+        return Corrected(render(fix))
     if _NUMBER.match(fix_text):
         replaced = _without_numbers(head)
     elif (fix_dates := find_when(normalise(render(fix)), "UTC", _ANY_MOMENT)) and fix_dates[

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.distance import DamerauLevenshtein
 
 from todochat.agent.language import lexicon
 
@@ -175,8 +175,15 @@ def _word_fits(wanted: str, have: set[str], have_words: list[str]) -> bool:
         h.startswith(wanted) or (wanted.startswith(h) and len(h) >= 4) for h in have
     ):
         return True
-    # A slip of the keyboard: "grocries", "pasport".
-    return len(wanted) >= 5 and any(ratio(wanted, h) >= 80 for h in have_words if len(h) >= 4)
+    # A slip of the keyboard: "grocries", "pasport", "landlrod", "caled" (called).
+    if len(wanted) >= 4:
+        slips = 1 if len(wanted) < 8 else 2
+        for h in have_words:
+            for form in (h, h + "ed", h + "s", h + "ing", h + "d", h + "es"):
+                if DamerauLevenshtein.distance(wanted, form, score_cutoff=slips) <= slips:
+                    return True
+    # "bil" for "bill": a short word cut short.
+    return len(wanted) == 3 and any(h.startswith(wanted) and len(h) == 4 for h in have_words)
 
 
 def title_fits(words: tuple[str, ...], title: str) -> bool:

@@ -36,6 +36,10 @@ _ADD_PREFIX = re.compile(
     r"|(?:i have|i've got|i got|there's|got) (?:a |an |my |the )?"
     r")(?![\w'])(?: to(?![\w']))?\s*"
 )
+# "I would like that you add …", "I want you to add …"
+_POLITE_PREFIX = re.compile(
+    r"^(?:(?:i|we) (?:would|'d) like (?:that |for )?(?:you|u) (?:to )?|(?:i|we) (?:want|need) (?:that )?(?:you|u) (?:to )?|(?:i'd|we'd) like (?:that |for )?(?:you|u) (?:to )?)(?=(?:please |pls )?(?:add|put|create|make|note|remind|write|save)\b)"
+)
 # Inside an add request: "… that I need to", "remind me to", "remember to".
 _INNER_PREFIX = re.compile(
     r"^(?:that )?(?:(?:i|we) (?:really |also |still |definitely |probably |just )*(?:need|have|must|should|gotta|got|want|ought)(?: to)?"
@@ -130,10 +134,10 @@ def read_new_tasks(
     )
     # The command words ("add", "remind me to", "I need to", "note:"), then those of a
     # request inside the request ("write down that I need to …").
-    for pattern in (_ADD_PREFIX, _INNER_PREFIX, _INNER_PREFIX):
+    for pattern in (_POLITE_PREFIX, _ADD_PREFIX, _INNER_PREFIX, _INNER_PREFIX):
         found = _match_kept(utterance, keep, pattern)
         if not found:
-            break
+            continue
         for index in found:
             keep[index] = False
         restorable = [i for i in found[1:] if tokens[i].word not in _NOT_A_TITLE]
@@ -410,7 +414,7 @@ _NOISE: dict[str, frozenset[str]] = {
         out forward till until by it's isn't not has have no anymore add put attach stick
         leave write append comment description descriptions called say read typo in instead
         wording text upgrade downgrade escalate them wait mark give of when one done finished
-        completed ready"""
+        completed ready actually really"""
     ),
 }
 _EXCLUSION = re.compile(
@@ -503,11 +507,11 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
     body = utterance.words(start)
     used: set[int] = set()
     if _NOTE_ADD.search(body) or _DESCRIPTION_SET.search(body):
-        split = _first_marker(utterance, start, (":", "saying", "says", "-")) or _value_split(
+        split = _first_marker(utterance, start, (":", "→", "saying", "says", "-")) or _value_split(
             utterance, start, ("to", "as", "with", "be"), after_reference=True
         )
         if split is not None:
-            value = render(tokens[split + 1 :]).strip(" \"'")
+            value = _value_text(list(tokens[split + 1 :]))
             used.update(range(split, len(tokens)))
             if value:
                 return Change(description=value, append=bool(_NOTE_ADD.search(body))), used
@@ -572,9 +576,9 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
         or re.match(r"^(?:change|edit|update|call)\b", body)
         or re.search(r"should (?:be called|say|read)", body)
     ):
-        split = _first_marker(utterance, start, (":", "called", "say", "read")) or _value_split(
-            utterance, start, ("to", "as", "into"), after_reference=True
-        )
+        split = _first_marker(
+            utterance, start, (":", "→", "called", "say", "read")
+        ) or _value_split(utterance, start, ("to", "as", "into"), after_reference=True)
         quoted = [i for i in range(start, len(tokens)) if tokens[i].kind == "quoted"]
         if split is None and len(quoted) == 1:
             # "call task 1 'Weekly shop' instead": the quoted words are the new title.
@@ -598,6 +602,16 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
                 return Change(title=_capitalised(value)), used
         return Change(problem="title"), used
     return Change(), used
+
+
+def _value_text(value_tokens: list[Token]) -> str:
+    """A new value in the user's own words: a quoted phrase without its quotes, no
+    full stop at the end."""
+    while value_tokens and value_tokens[-1].kind == "punct" and value_tokens[-1].text in ".!":
+        value_tokens.pop()
+    if len(value_tokens) == 1 and value_tokens[0].kind == "quoted":
+        return value_tokens[0].text
+    return render(value_tokens).strip(" \"'")
 
 
 def _capitalised(text: str) -> str:
