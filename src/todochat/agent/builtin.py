@@ -26,7 +26,7 @@ from todochat.agent.base import (
     TextDelta,
     ToolCalled,
 )
-from todochat.agent.language import replies
+from todochat.agent.language import guards, replies
 from todochat.agent.language.correction import apply_correction
 from todochat.agent.language.intent import Intent, IntentScore, command_start, score_intents
 from todochat.agent.language.normalise import Utterance, normalise
@@ -146,17 +146,17 @@ class _Turn:
             return awaited
         score = score_intents(self.utterance)
         body = self.utterance.words(command_start(self.utterance))
-        if _MASS_CHANGE.search(body):
+        if guards.changes_everything(body):
             return Outcome(replies.BULK)
         if score.negated and (score.intent is None or score.scores[score.intent] < 3):
             return Outcome(replies.NOTHING_TO_DO)  # "don't add that", "do NOT mark task 2 done"
-        if score.intent in _CHANGES - {Intent.ADD} and _HYPOTHETICAL.search(body):
+        if score.intent in _CHANGES - {Intent.ADD} and guards.is_hypothetical(body):
             return Outcome(replies.HYPOTHETICAL)  # "I was going to delete task 3 but …"
         if score.intent in _CHANGES and self.unplaced_correction:
             return Outcome(replies.SAY_AGAIN)  # "delete task 4, no wait, …"
-        if score.intent in _CHANGES and _ADVICE.match(body):
+        if score.intent in _CHANGES and guards.asks_advice(body):
             return Outcome(replies.YOUR_CALL)  # "should I delete task 4?"
-        if score.intent in _CHANGES and _is_question(self.utterance, body):
+        if score.intent in _CHANGES and guards.is_question(self.utterance, body):
             # "did I pay the electricity bill?" asks; it changes nothing.
             listing = score.scores.get(Intent.LIST, 0) >= 2
             return await (self._list() if listing else self._show())
@@ -184,7 +184,7 @@ class _Turn:
             if (
                 score.scores.get(Intent.SHOW, 0) >= score.scores[Intent.LIST]
                 or (Intent.SHOW in score.scores and self._names_one_task())
-                or _ONE_TASK.match(self.utterance.words(command_start(self.utterance)))
+                or guards.names_one_task(self.utterance.words(command_start(self.utterance)))
             ):
                 return await self._show()
             return await self._list()
@@ -231,7 +231,9 @@ class _Turn:
         change, used = read_change(self.utterance, self.timezone, self.now)
         body = self.utterance.words(command_start(self.utterance))
         talk = (
-            _ADVICE.match(body) or _HYPOTHETICAL.search(body) or _is_question(self.utterance, body)
+            guards.asks_advice(body)
+            or guards.is_hypothetical(body)
+            or guards.is_question(self.utterance, body)
         )
         if not talk and not change.empty and not change.title and not change.description:
             named = self._reference("update", used)
@@ -279,7 +281,7 @@ class _Turn:
         # before the request is not part of it.
         start = None
         opening = command_start(self.utterance)
-        for first, last, _ in self.utterance.finditer(_MID_SENTENCE_ADD):
+        for first, last, _ in self.utterance.finditer(guards.REQUEST_AFTER_STORY):
             if first > opening + 1 and last < len(self.utterance.tokens) - 1:
                 start = first
                 break
@@ -678,7 +680,7 @@ class _Turn:
         target = read_target(self.utterance, "show")
         reference = parse_reference(target.words, target.text)
         chosen: list[int] = []
-        if len(candidates) == 1 and _CONFIRMATION.match(
+        if len(candidates) == 1 and guards.is_confirmation(
             self.utterance.words(command_start(self.utterance))
         ):
             chosen = candidates  # "Do you mean task #1 …?" — "yes"
@@ -727,50 +729,7 @@ class _Turn:
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
-_CONFIRMATION = re.compile(
-    r"^(?:yes|yeah|yep|yup|y|sure|correct|right|exactly|that one|that's it|that's the one|"
-    r"that's right|please do|do it|go ahead|yes please|ok|okay|ya|yea|affirmative)(?: please| thanks)?[ .!]*$"
-)
 _CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE, Intent.REOPEN])
-# "delete everything", "wipe all tasks", "mark all as done": never done in one go.
-_MASS_CHANGE = re.compile(
-    r"\b(?:delete|remove|clear|wipe|erase|empty|purge|reset|nuke|trash|cancel|complete|finish|"
-    r"mark|tick|check|cross)\b(?: off| out)?(?: \w+){0,2}? "
-    r"(?:all|everything|every|each|whole|entire)\b"
-    r"|^(?:clear|wipe|empty|reset|purge)(?: out)? (?:my|the) (?:whole |entire )?"
-    r"(?:list|tasks|todos|todo list)"
-)
-# A request to add that comes after a story: "… and realised I should add X".
-_MID_SENTENCE_ADD = re.compile(
-    r"(?:(?<=\bso )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=, ))(?:i|we) "
-    r"(?:really |also |still |definitely )*(?:need to|have to|must|gotta|should)\b"
-    r"|(?:(?<=\bshould )|(?<=\brealised )|(?<=\brealized )|(?<=\bthen )|(?<=, ))"
-    r"(?:(?:can|could|would|will) (?:you|u) )?(?:please |pls )?(?:add|put|remind me to)\b"
-    r"(?! (?:it|that|this|them)\b)"
-)
-# "show the electricity bill task": one task, named by its title.
-_ONE_TASK = re.compile(
-    r"^(?:show|open|view|display|pull up|bring up)(?: me)? (?:the|my) (?!(?:tasks|list|todos|ones|pending|completed|done|finished|overdue)\b)[\w' ]+ (?:task|one|todo|item|reminder)$"
-)
-# Talk about a change rather than a request for one.
-_HYPOTHETICAL = re.compile(
-    r"\b(?:was|were) (?:going|gonna|about|planning|thinking of|meaning) to\b|changed my mind|"
-    r"^(?:if|unless|when|once|in case)\b|\b(?:i'll|i will|i might|i may|maybe i'll|i could)\b|"
-    r"\b(?:thinking (?:about|of)|considering|wondering (?:if|whether)|not sure (?:if|whether))\b"
-)
-_ADVICE = re.compile(r"^(?:should|shall) (?:i|we)\b")
-_QUESTION_OPENING = re.compile(
-    r"^(?:(?:did|do|does|have|has|had|am|will|should|shall|can|could) (?:i|we|you|it|the|my|that|this)|is|are|was|were|"
-    r"(?:which|what) (?:tasks|ones|todos|items|of my tasks))\b"
-)
-_QUESTION_WORD = re.compile(r"^(?:what|which|when|why|how|who|where|what's|when's|any|anything)\b")
-
-
-def _is_question(utterance: Utterance, body: str) -> bool:
-    """A question rather than a request: "did I pay the bill?", "which tasks are done".
-    "Can you delete task 3?" is a request: its politeness is not part of `body`."""
-    asks = utterance.message.rstrip().endswith("?")
-    return bool(_QUESTION_OPENING.match(body) or (asks and _QUESTION_WORD.match(body)))
 
 
 def _change_json(change: Change) -> dict[str, Any]:

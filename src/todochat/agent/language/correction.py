@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- pattern tables read best one pattern per line
 """Before the other stages: a request that corrects itself.
 
 "delete task 2, oh wait no, I meant 8", "move the slides to thursday, no, friday",
