@@ -35,7 +35,6 @@ from todochat.agent.language.reference import (
     find_by_some_words,
     find_by_title,
     parse_reference,
-    split_reference,
 )
 from todochat.agent.language.slots import (
     Change,
@@ -582,9 +581,7 @@ class _Turn:
         phrase = " ".join(reference.words)
         if not matches:
             # "I called mom and paid the electricity bill": each part names one task.
-            parts = [
-                self._matching(part, tasks, intent) for part in split_reference(reference.words)
-            ]
+            parts = [self._matching(part, tasks, intent) for part in reference.parts]
             if len(parts) > 1 and all(len(found) == 1 for found in parts):
                 return list(dict.fromkeys(found[0].id for found in parts))
             guess = find_by_some_words(reference.words, tasks)

@@ -161,7 +161,7 @@ REFERENCE_STOPWORDS = word_set(
     """the a an my this that these those task tasks todo todos item items one ones thing
     things stuff reminder called named titled about for number no to of on in with
     from list entry i me please your our which oops whoops sorry same also too do
-    actually really just now then still maybe"""
+    actually really just now then still maybe we is are was were be been"""
 )
 
 # Verbs a task usually starts with: "buy milk and call mom" is two tasks, and a bare

@@ -50,6 +50,7 @@ class Reference:
     back: bool = False  # "it", "that one"
     plural_back: bool = False  # "them", "both"
     words: tuple[str, ...] = ()  # words of a title
+    parts: tuple[tuple[str, ...], ...] = ()  # the words cut at "and": several titles
     everything: bool = False  # "all", "everything"
     text: str = ""  # the user's own words, for replies
 
@@ -118,7 +119,7 @@ def parse_reference(words: list[str], text: str = "") -> Reference:
     positions = _positions(content)
     if positions:
         return Reference(positions=positions, text=text)
-    return Reference(words=tuple(content), text=text)
+    return Reference(words=tuple(content), text=text, parts=tuple(split_reference(tuple(words))))
 
 
 def _positions(content: list[str]) -> tuple[int, ...]:
@@ -206,12 +207,13 @@ def find_by_title(words: tuple[str, ...], tasks: list[T]) -> list[T]:
 
 
 def split_reference(words: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """A reference cut at "and" and commas: "called mom and paid the bill"."""
+    """A reference cut at "and" and commas, each part's meaningful words:
+    "called mom and paid the bill" → ("mom",), ("paid", "bill")."""
     parts: list[list[str]] = [[]]
     for word in words:
         if word in ("and", ",", "&", "plus"):
             parts.append([])
-        else:
+        elif word not in lexicon.REFERENCE_STOPWORDS:
             parts[-1].append(word)
     return [tuple(part) for part in parts if part]
 
