@@ -241,6 +241,15 @@ class _Turn:
                 if isinstance(targets, Outcome):
                     return targets
                 return await self._apply_update(targets, change)
+        # "emaild the landlrd": a past tense, misspelt, and the words of exactly one
+        # open task — done.
+        if not talk and guards.sounds_past(self.utterance.words(command_start(self.utterance))):
+            said = self._reference("show")
+            if said.words:
+                tasks = await self._every_task() or []
+                fitting = self._matching(said.words, tasks, Intent.COMPLETE)
+                if len(fitting) == 1 and not fitting[0].completed:
+                    return await self._complete_one(fitting[0].id)
         # "and task 7 too" after a change, "task 4" after "delete which one?": the
         # same change again, for the task now named.
         previous = self._last_action()

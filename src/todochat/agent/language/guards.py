@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from todochat.agent.language import lexicon
 from todochat.agent.language.normalise import Utterance
 
 # "delete everything", "wipe all tasks", "mark all as done": never done in one go.
@@ -74,6 +75,13 @@ def is_question(utterance: Utterance, body: str) -> bool:
     "Can you delete task 3?" is a request: its politeness is not part of `body`."""
     asks = utterance.message.rstrip().endswith("?")
     return bool(_QUESTION_OPENING.match(body) or (asks and _QUESTION_WORD.match(body)))
+
+
+def sounds_past(body: str) -> bool:
+    """ "emaild the landlrd", "paid the bill": a request that opens with a verb in
+    the past tense, even a misspelt one."""
+    first = body.split(" ", 2)[1 if body.startswith(("i ", "just ")) else 0] if body else ""
+    return len(first) >= 4 and (first.endswith(("ed", "d")) or first in lexicon.IRREGULAR_PAST)
 
 
 def is_confirmation(body: str) -> bool:

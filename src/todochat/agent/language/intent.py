@@ -71,7 +71,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.LIST, rf"{_TASKS}|agenda|plate|schedule|everything", 1),
     _cue(Intent.LIST, r"^(?:what|what's|what are|which|anything|any|how many|is there|are there|do i have|have i got|got any)\b", 1.5),
     _cue(Intent.LIST, r"what's (?:left|pending|due|overdue|next|on|up|outstanding|remaining|open)|what is (?:left|pending|due|overdue|next|on)|what (?:do|should|must) i (?:still )?(?:have|need) to do|what(?:'s| is| do i have) (?:left )?to do", 3),
-    _cue(Intent.LIST, r"(?:what|which)(?: tasks| things| ones)? (?:have|did) i (?:already )?(?:done|do|complete|completed|finish|finished|accomplish|accomplished|get done|tick off|check off)|what about the ones|how about the ones|and the (?:done|completed|finished|pending|open) ones", 3.5),
+    _cue(Intent.LIST, r"(?:what|which)(?: tasks| things| ones)? (?:have|did) i (?:already )?(?:done|do|complete|completed|finish|finished|accomplish|accomplished|get done|tick off|check off|ticked off|checked off|crossed off|knocked out|sorted|got done)|what about the ones|how about the ones|and the (?:done|completed|finished|pending|open) ones", 3.5),
     _cue(Intent.LIST, rf"^(?:my |all |the |all my |show )?(?:(?:pending|open|completed|done|finished|high priority|urgent|overdue|low priority|today's|tomorrow's|remaining|outstanding|important) )?{_TASKS}$|^(?:to do|todo|todos|what to do)$|^(?:which|what) (?:ones|tasks|items|todos) (?:are|have been|were|did i|have i|are still|aren't|haven't been)\b|anything (?:about|mentioning|with|on|for|regarding|containing)\b", 3.5),
     _cue(Intent.LIST, r"anything (?:left|pending|due|overdue|else|open|to do|on|outstanding)|any (?:overdue|pending|open|urgent|high priority|tasks|todos|completed|done|finished)|overdue|due (?:today|tonight|tomorrow|this week|next week|soon)|(?:find|search(?: for)?|look for|look up|search my)", 2),
     # One task in detail.
@@ -92,7 +92,8 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),
     _cue(Intent.DELETE, r"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore", 2.5),
     # Changing one field.
-    _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate", 2.5),
+    _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate|shift|bring .+ forward|bring forward|pull .+ forward|move .+ up", 2.5),
+    _cue(Intent.UPDATE, r"^(?:task |# ?|number )?\d{1,9} (?:is |should be |now )?(?:due|deadline)\b", 5),
     _cue(Intent.UPDATE, r"(?:remove|clear|delete|drop|take off|get rid of|unset|scrap|erase|cancel)(?: the| a| its| any| that)? (?:due date|deadline|due|date|priority|note|notes|description)\b", 9),
     _cue(Intent.UPDATE, r"→|(?:it's|its|it is|that's|that is|this is|it should be|it'll be) due\b|(?:due date|deadline)(?: for| of| on)? .*(?::|→)|(?:needs|has|have|should|must) (?:to )?be (?:done|finished|completed|ready|sent|paid) (?:by|before|on|until)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
     _cue(Intent.UPDATE, r"priority|due date|deadline|title|name|description|notes?|details|due|urgent|important|high|low", 0.75),
@@ -111,6 +112,7 @@ CUES: tuple[Cue, ...] = (
 
 # Only where a date phrase stands matters here, not when it is.
 _ANY_MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
+_TRAILING_COURTESY = re.compile(r"(?: (?:,|!|\.|thanks|thank you|thx|please|cheers|lol|ty|:\)))+$")
 _SMALL_TALK = tuple(c for c in CUES if c.intent in (Intent.GREET, Intent.THANK, Intent.HELP))
 _NEGATION = re.compile(
     r"(?<![\w'])(?:don't|do not|dont|never|not|no need to|stop|didn't|did not|no longer|won't|shouldn't|can't|cannot)(?![\w'])"
@@ -162,10 +164,14 @@ def score_intents(utterance: Utterance) -> IntentScore:
     start = command_start(utterance)
     # "Tomorrow I need to …": a date that opens the request is not its command.
     opening = next((w for w in find_when(utterance, "UTC", _ANY_MOMENT) if w.first == start), None)
+    dated_note = False
     if opening is not None and opening.last < len(utterance.tokens):
-        start = opening.last + (utterance.tokens[opening.last].text == ",")
+        # "tomorrow: pick up the parcel" is a note for that day.
+        dated_note = utterance.tokens[opening.last].text in (":", "-")
+        start = opening.last + (utterance.tokens[opening.last].text in (",", ":", "-"))
     offset = utterance.offsets[start] if start < len(utterance.tokens) else len(utterance.text)
-    body = utterance.text[offset:]
+    # Thanks and full stops at the end change nothing: "first one done, thanks!"
+    body = _TRAILING_COURTESY.sub("", utterance.text[offset:])
     scores: dict[Intent, float] = {}
     best_anchor: dict[Intent, tuple[float, tuple[int, int]]] = {}
     negated: set[Intent] = set()
@@ -182,6 +188,9 @@ def score_intents(utterance: Utterance) -> IntentScore:
             first, last = utterance.token_range(match.start() + offset, match.end() + offset)
             if weight > 0 and weight > best_anchor.get(cue.intent, (0.0, (0, 0)))[0]:
                 best_anchor[cue.intent] = (weight, (first, last))
+    if dated_note and not scores:
+        scores[Intent.ADD] = 4.0
+        best_anchor[Intent.ADD] = (4.0, (start, start + 1))
     ranked = sorted((i for i in scores if scores[i] >= 2.0), key=lambda i: -scores[i])
     winner = ranked[0] if ranked else None
     return IntentScore(

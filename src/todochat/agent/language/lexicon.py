@@ -35,7 +35,7 @@ SHORTHAND = {
     "n": "and", "&": "and", "w/": "with", "prio": "priority", "pri": "priority",
     "fav": "favourite", "info": "info", "r": "are", "y": "why", "k": "ok", "kk": "ok",
     "okie": "ok", "okey": "ok", "yep": "yes", "yup": "yes", "ya": "yes",
-    "ls": "list", "rm": "remove", "del": "delete", "lst": "list",
+    "lef": "left", "lft": "left", "ls": "list", "rm": "remove", "del": "delete", "lst": "list",
     "tsk": "task", "taks": "task", "tsak": "task", "teh": "the", "adn": "and", "taht": "that",
 }  # fmt: skip
 
@@ -53,7 +53,7 @@ VOCABULARY = COMMAND_WORDS | word_set(
     priority urgent important description details title deadline tomorrow today tonight
     monday tuesday wednesday thursday friday saturday sunday morning afternoon evening
     week weekend month january february march april june july august september october
-    november december please reminder reminders everything eod eow eom eoy"""
+    november december please reminder reminders everything eod eow eom eoy number"""
 )
 # Ordinary words a misspelled command word could be mistaken for; never corrected.
 ORDINARY_WORDS = word_set(

@@ -376,6 +376,7 @@ def _title(tokens: list[Token], piece: list[int]) -> str:
     ):
         chosen.pop()
     text = chosen[0].text if len(chosen) == 1 and chosen[0].kind == "quoted" else render(chosen)
+    text = re.sub(r"\s*\(\s*\)", "", text).strip()  # "(medium priority)" taken out
     return text[:1].upper() + text[1:]
 
 
@@ -400,7 +401,7 @@ _NOISE: dict[str, frozenset[str]] = {
         """what's what is show me tell about more details detail info information on of for
         open view describe status deal story with how did i have finish finished done
         complete completed yet still pending was the give can you could note notes
-        description due date deadline priority when's"""
+        description due date deadline priority when's when"""
     ),
     "reopen": lexicon.word_set(
         """reopen re-open uncomplete unmark untick mark as not done complete incomplete undone
@@ -414,7 +415,7 @@ _NOISE: dict[str, frozenset[str]] = {
         out forward till until by it's isn't not has have no anymore add put attach stick
         leave write append comment description descriptions called say read typo in instead
         wording text upgrade downgrade escalate them wait mark give of when one done finished
-        completed ready actually really"""
+        completed ready actually really bring forward shift doing needs need"""
     ),
 }
 _EXCLUSION = re.compile(
@@ -480,7 +481,10 @@ def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -
         and (skip is None or i not in skip)
         and (t.kind == "quoted" or (t.word not in noise and t.kind == "word") or t.text in ",&#")
     ]
-    words = [t.text.lower() if t.kind == "quoted" else t.word for t in chosen]
+    # A quoted title is matched word by word: "change 'Buy groceries' to …".
+    words = [
+        w for t in chosen for w in (t.text.lower().split() if t.kind == "quoted" else [t.word])
+    ]
     while words and words[-1] in (",", "&", "and"):
         words.pop()
         chosen.pop()
@@ -681,7 +685,7 @@ _QUERY_NOISE = lexicon.word_set(
 
 # "including finished ones", "done and not done": every task.
 _BOTH_STATES = re.compile(
-    r"\b(?:including|incl|as well as|both|and not done|done and|and finished|and completed|and done|and open|and pending|even (?:the )?(?:done|finished|completed))\b"
+    r"\b(?:(?:done|completed|finished|ticked)(?: ones| tasks| items)? (?:too|as well|also)|including|incl|as well as|both|and not done|done and|and finished|and completed|and done|and open|and pending|even (?:the )?(?:done|finished|completed))\b"
 )
 
 

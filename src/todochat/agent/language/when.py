@@ -12,6 +12,7 @@ repeat tasks rather than put the words in a title.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -203,12 +204,23 @@ def _joins(text: str, group: list[_Atom], atom: _Atom) -> bool:
 def timelike_words(words: list[str]) -> list[str]:
     """Words that look like a date or time but were not read as one: "8ish",
     "blursday", a misspelt month ("febtember")."""
-    return [
+    found = [
         w
         for w in words
         if w not in _NOT_TIMELIKE
         and (_TIMELIKE_LEFTOVER.match(w) or (len(w) >= 6 and _near_calendar_word(w)))
     ]
+    # "on febtember 3": a word before a day of the month is a month, however spelt.
+    found += [
+        w
+        for w, after in itertools.pairwise(words)
+        if after.isdigit()
+        and 1 <= int(after) <= 31
+        and len(w) >= 5
+        and w not in found
+        and extractOne(w, _CALENDAR_WORDS, scorer=ratio, score_cutoff=70) is not None
+    ]
+    return found
 
 
 def _near_calendar_word(word: str) -> bool:
