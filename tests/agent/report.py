@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import shutil
 import tempfile
 import traceback
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.agent.corpus import CASES, Case
-from tests.agent.test_corpus import Turn, case_ids, converse, describe, judge
+from tests.agent.test_corpus import SETS, Turn, case_ids, converse, describe, judge, set_cases
 from tests.support import make_settings, sqlite_url
 from todochat import migrate
 from todochat.db import Database, create_engine
@@ -100,17 +99,19 @@ def main() -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print the pass rates only")
     parser.add_argument("-c", "--category", action="append", help="run this category only")
     parser.add_argument(
-        "-s", "--set", default="corpus", help="corpus (default), heldout or adversarial"
+        "-s", "--set", action="append", help=f"one of {', '.join(SETS)} (default: every set)"
     )
     options = parser.parse_args()
-    every_case: tuple[Case, ...] = importlib.import_module(f"tests.agent.{options.set}").CASES
-    cases = tuple(c for c in every_case if not options.category or c.category in options.category)
-    results = asyncio.run(run_cases(cases))
-    if not options.quiet:
-        for result in results:
-            if not result.passed:
-                print(f"FAIL {result.case_id}\n{result.details}\n")
-    print(format_rates(pass_rates(results)))
+    for name in options.set or SETS:
+        cases = tuple(
+            c for c in set_cases(name) if not options.category or c.category in options.category
+        )
+        results = asyncio.run(run_cases(cases))
+        if not options.quiet:
+            for result in results:
+                if not result.passed:
+                    print(f"FAIL {name}-{result.case_id}\n{result.details}\n")
+        print(f"== {name}\n{format_rates(pass_rates(results))}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,12 @@
-"""Every phrasing of tests/agent/corpus.py, said to the built-in agent over the seed tasks.
+"""Every phrasing of the agent's sets, said to the built-in agent over the seed tasks.
+
+The sets (each a module of this folder with a CASES table, all on the contract of
+tests/agent/corpus.py): `corpus`, written to develop against; `heldout`, `blind` and
+`final`, written blind by others (without the code or the other sets) and measured
+before any change was made for them; `adversarial`, written to probe what the agent
+must never do. A case the agent does not get right yet is listed in KNOWN_GAPS with
+the reason: it runs as a strict xfail, so that it is reported, and so that fixing it
+fails the run until it is taken off the list.
 
 Each case gets a fresh database, a user in Europe/Paris and the ten seed tasks, then
 says its messages one turn at a time (each turn one unit of work, the conversation so
@@ -9,6 +17,7 @@ the pass rate of each category.
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,16 +26,31 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.agent.corpus import CASES, NOW, SEED, TIMEZONE, Call, Case
+from tests.agent.corpus import NOW, SEED, TIMEZONE, Call, Case
 from todochat import tools
 from todochat.agent.base import AgentRequest, HistoryEntry, ReplyDone
 from todochat.agent.builtin import BuiltinAgent
+from todochat.agent.language import replies
 from todochat.agent.toolbox import DirectTools
 from todochat.db import Database
 from todochat.models import User
 from todochat.services import users
 
 PARIS = ZoneInfo(TIMEZONE)
+SETS = ("corpus", "heldout", "adversarial", "blind", "final")
+# "Sorry, I didn't understand that." is no question about the request.
+_NOT_UNDERSTOOD = replies.NOT_UNDERSTOOD.split(".")[0]
+# Cases the agent does not get right yet, and why; each fails safely (it asks or
+# says it did not understand; it changes nothing).
+_TASK_IN_A_STORY = (
+    'the task is named only inside a story ("… I got the groceries, tick that off"): '
+    'the agent asks "Do you mean task #1 …?" instead of acting'
+)
+KNOWN_GAPS: dict[str, str] = {
+    "heldout-complete-023": _TASK_IN_A_STORY,
+    "blind-complete-013": _TASK_IN_A_STORY,
+    "blind-delete-008": _TASK_IN_A_STORY,
+}
 # Arguments compared without regard to case or runs of whitespace.
 _TEXT_ARGS = {"title", "description", "query"}
 
@@ -153,7 +177,7 @@ def judge(case: Case, turn: Turn) -> list[str]:
                     problems.append(f"{want.name}: {key} is {got.args.get(key)!r}, not {value!r}")
     text = turn.text.casefold()
     problems += [f"the reply lacks {part!r}" for part in case.reply if part.casefold() not in text]
-    if case.asks and "?" not in turn.text:
+    if case.asks and ("?" not in turn.text or turn.text.startswith(_NOT_UNDERSTOOD)):
         problems.append("the reply asks nothing")
     return problems
 
@@ -174,7 +198,26 @@ def describe(case: Case, turn: Turn, problems: list[str]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
+def set_cases(name: str) -> tuple[Case, ...]:
+    """The CASES table of one set."""
+    cases: tuple[Case, ...] = importlib.import_module(f"tests.agent.{name}").CASES
+    return cases
+
+
+def _params() -> list[Any]:
+    params = []
+    for name in SETS:
+        cases = set_cases(name)
+        for case_id, case in zip(case_ids(cases), cases, strict=True):
+            full_id = f"{name}-{case_id}"
+            marks = []
+            if full_id in KNOWN_GAPS:
+                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[full_id]))
+            params.append(pytest.param(case, id=full_id, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("case", _params())
 async def test_the_agent_does_what_the_request_means(db: Database, case: Case) -> None:
     turn = await converse(db, case)
     problems = judge(case, turn)

@@ -7,6 +7,7 @@ priority — so that a misunderstanding shows at once.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from todochat.services.dates import describe_due
 
@@ -58,6 +59,9 @@ def due_phrase(due: datetime | None, timezone: str, now: datetime) -> str:
     if due is None:
         return ""
     described = describe_due(due, timezone, now=now)
+    if described.startswith(("today", "tomorrow", "yesterday", "overdue since today")):
+        # "tomorrow" alone hides which day was stored.
+        described += f" ({due.astimezone(ZoneInfo(timezone)):%a %d %b})"
     return described if described.startswith("overdue") else f"due {described}"
 
 

@@ -307,6 +307,13 @@ def _split_tasks(
         return [(kept, whole_due)]
     verbs = [_opens_with_verb(tokens, _content(tokens, p)) for p in pieces]
     short = all(len(_content(tokens, p)) <= 4 for p in pieces)
+    first_words = " ".join(tokens[i].word for i in pieces[0][:3])
+    if _TRIP.match(first_words) and not all(
+        tokens[_content(tokens, p)[0]].word in lexicon.TASK_VERBS and len(_content(tokens, p)) > 2
+        for p in pieces[1:]
+    ):
+        # "go to the bank and post office": places on one trip, one task.
+        return [(kept, whole_due)]
     if all(verbs) or (not any(verbs) and short):
         return [(piece, _due_of(piece, whens, due_at, whole_due)) for piece in pieces]
     if verbs[0] and any(verbs[1:]):
@@ -324,6 +331,9 @@ def _split_tasks(
 _DETERMINERS = lexicon.word_set(
     "the a an my our your his her their some this that these those up out off"
 )
+
+
+_TRIP = re.compile(r"^(?:go|drive|walk|head|pop|stop|run|swing) (?:to|by|into|past)\b")
 
 
 def _opens_with_verb(tokens: list[Token], content: list[int]) -> bool:
