@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.agent.corpus import CASES, Case
-from tests.agent.test_corpus import SETS, Turn, case_ids, converse, describe, judge, set_cases
+from tests.agent.test_corpus import (
+    SETS,
+    Turn,
+    case_ids,
+    converse,
+    describe,
+    harms,
+    judge,
+    set_cases,
+)
 from tests.support import make_settings, sqlite_url
 from todochat import migrate
 from todochat.db import Database, create_engine
@@ -29,6 +38,7 @@ class Result:
     case: Case
     problems: list[str]
     details: str
+    harms: list[str]
 
     @property
     def passed(self) -> bool:
@@ -53,12 +63,12 @@ async def _run_one(template: Path, workdir: Path, case_id: str, case: Case) -> R
     except Exception:
         problem = "crashed: " + traceback.format_exc().strip().splitlines()[-1]
         turn = Turn("", ())
-        return Result(case_id, case, [problem], describe(case, turn, [problem]))
+        return Result(case_id, case, [problem], describe(case, turn, [problem]), [])
     finally:
         await database.dispose()
         path.unlink(missing_ok=True)
     problems = judge(case, turn)
-    return Result(case_id, case, problems, describe(case, turn, problems))
+    return Result(case_id, case, problems, describe(case, turn, problems), harms(case, turn))
 
 
 async def run_cases(cases: tuple[Case, ...] = CASES) -> list[Result]:
@@ -111,7 +121,11 @@ def main() -> None:
             for result in results:
                 if not result.passed:
                     print(f"FAIL {name}-{result.case_id}\n{result.details}\n")
+        harmful = [r for r in results if r.harms]
         print(f"== {name}\n{format_rates(pass_rates(results))}")
+        print(f"harmful turns (wrong task, unintended delete, saved wrong): {len(harmful)}")
+        for result in harmful:
+            print(f"  HARM {name}-{result.case_id}: {'; '.join(result.harms)}")
 
 
 if __name__ == "__main__":

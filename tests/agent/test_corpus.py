@@ -182,6 +182,48 @@ def judge(case: Case, turn: Turn) -> list[str]:
     return problems
 
 
+_CHANGES = ("complete_task", "delete_task", "update_task")
+
+
+def harms(case: Case, turn: Turn) -> list[str]:
+    """What the turn did that the user did not ask for — worse than not understanding:
+    a change to a task the case does not change, a delete the case does not ask for,
+    or something stored other than what was said (while the reply reports success)."""
+    found: list[str] = []
+    expected_changes = {(c.name, c.args.get("task_id")) for c in case.expect if c.name in _CHANGES}
+    expected_ids = {task_id for _, task_id in expected_changes}
+    expected_adds = [c for c in case.expect if c.name == "add_task"]
+    for call in turn.calls:
+        if (
+            call.name == "delete_task"
+            and ("delete_task", call.args.get("task_id")) not in expected_changes
+        ):
+            found.append(f"unintended delete of task {call.args.get('task_id')}")
+        elif call.name in _CHANGES and call.args.get("task_id") not in expected_ids:
+            found.append(f"{call.name} on task {call.args.get('task_id')}, not the one meant")
+        elif call.name == "update_task":
+            want = (
+                next(
+                    c
+                    for c in case.expect
+                    if c.name == "update_task" and c.args.get("task_id") == call.args.get("task_id")
+                )
+                if ("update_task", call.args.get("task_id")) in expected_changes
+                else None
+            )
+            if want is not None and any(
+                k in call.args and not _same(k, v, call.args[k]) for k, v in want.args.items()
+            ):
+                found.append(f"task {call.args.get('task_id')} saved with {call.args}")
+    adds = [c for c in turn.calls if c.name == "add_task"]
+    if len(adds) > len(expected_adds):
+        found.append(f"{len(adds) - len(expected_adds)} task(s) added that were not asked for")
+    for want, got in zip(expected_adds, adds, strict=False):
+        if any(k in got.args and not _same(k, v, got.args[k]) for k, v in want.args.items()):
+            found.append(f"added {got.args}, not {want.args}")
+    return found
+
+
 def describe(case: Case, turn: Turn, problems: list[str]) -> str:
     """A failure, readably: what was said, expected, done and answered."""
 
@@ -222,3 +264,23 @@ async def test_the_agent_does_what_the_request_means(db: Database, case: Case) -
     turn = await converse(db, case)
     problems = judge(case, turn)
     assert not problems, describe(case, turn, problems)
+
+
+def _gap_params() -> list[Any]:
+    return [
+        pytest.param(case, id=full_id)
+        for name in SETS
+        for full_id, case in zip(
+            (f"{name}-{i}" for i in case_ids(set_cases(name))), set_cases(name), strict=True
+        )
+        if full_id in KNOWN_GAPS
+    ]
+
+
+@pytest.mark.parametrize("case", _gap_params())
+async def test_a_request_not_yet_understood_changes_nothing_it_should_not(
+    db: Database, case: Case
+) -> None:
+    turn = await converse(db, case)
+    found = harms(case, turn)
+    assert not found, describe(case, turn, found)

@@ -61,7 +61,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.ADD, r"(?:, |^|(?<=\bso )|(?<=\band )|(?<=\bbut ))(?:i|we) (?:really |also |still |definitely )*(?:need|have|must|gotta|got|should) to\b", 2.5),
     _cue(Intent.ADD, r"^(?:need|have|gotta|got|must|should) to|^gotta|^i gotta|^i must|^must", 2.5),
     _cue(Intent.ADD, r"^(?:i|we) (?:really |also |still |definitely |probably |just )*(?:should|must|gotta|will need to|'ll need to|ought to)(?: really| definitely| also| probably| still)?\b", 2.5),
-    _cue(Intent.ADD, rf"^(?:{_TASK_VERB}) (?!(?:me|us|you)\b)\S", 1.4),
+    _cue(Intent.ADD, rf"^(?:{_TASK_VERB})(?= (?!(?:me|us|you)\b)\S)", 1.4),
     _cue(Intent.ADD, r"(?:,|\band|\bcan you|\bplease|^) ?(?:add|put|save|note) (?:it|this|that)(?: down| in| on my list| to my list)?$", 3),
     _cue(Intent.ADD, r"^(?:i have|i've got|i got|there's|got) (?:a|an|my|the) ", 1.5),
     _cue(Intent.ADD, r"(?:put|stick|pop|throw|add|chuck) .+ (?:on|in|onto|to) (?:my|the) (?:todo |to do |shopping )?list|(?:to|on|onto) (?:my|the) (?:todo |to do |shopping )?list", 2.5),

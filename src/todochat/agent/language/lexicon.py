@@ -178,7 +178,7 @@ TASK_VERBS = word_set(
     dust sweep mop scrub defrost load unload fold change cut trim prune plant weed rake
     shovel wipe polish sharpen service test backup download upload install uninstall
     upgrade renew transfer deposit withdraw budget calculate count measure weigh
-    research read watch listen record edit draft proofread translate design build code
+    research read watch listen record edit draft proofread design build code
     deploy fix debug merge push pull commit release publish share post tweet blog
     celebrate wish congratulate apologise apologize visit see take get go pick drop
     help babysit walk feed groom bathe vaccinate see meet greet host throw prep decorate

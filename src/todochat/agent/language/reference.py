@@ -177,9 +177,12 @@ def _word_fits(wanted: str, have: set[str], have_words: list[str]) -> bool:
     ):
         return True
     # A slip of the keyboard: "grocries", "pasport", "landlrod", "caled" (called).
-    if len(wanted) >= 4:
+    # Only between longer words: "moved" is no slip for "mom" + "ed".
+    if len(wanted) >= 5:
         slips = 1 if len(wanted) < 8 else 2
         for h in have_words:
+            if len(h) < 4:
+                continue
             for form in (h, h + "ed", h + "s", h + "ing", h + "d", h + "es"):
                 if DamerauLevenshtein.distance(wanted, form, score_cutoff=slips) <= slips:
                     return True
@@ -207,11 +210,11 @@ def find_by_title(words: tuple[str, ...], tasks: list[T]) -> list[T]:
 
 
 def split_reference(words: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """A reference cut at "and" and commas, each part's meaningful words:
+    """A reference cut at "and", each part's meaningful words:
     "called mom and paid the bill" → ("mom",), ("paid", "bill")."""
     parts: list[list[str]] = [[]]
     for word in words:
-        if word in ("and", ",", "&", "plus"):
+        if word in ("and", "&", "plus"):
             parts.append([])
         elif word not in lexicon.REFERENCE_STOPWORDS:
             parts[-1].append(word)
