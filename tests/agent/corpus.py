@@ -608,6 +608,13 @@ CASES: tuple[Case, ...] = (
     case("follow_up", ("find tasks about the report", "delete the first one"), delete(5)),
     case("follow_up", ("find tasks about the report", "complete the second one"), complete(10)),
     case("follow_up", ("delete", "task 4"), delete(4)),
+    case("follow_up", ("grocery run is done", "yes"), complete(1)),
+    case("follow_up", ("grocery run is done", "no"), asks=False),
+    case("follow_up", ("the landlord thing can go", "yes please"), delete(7)),
+    case("follow_up", ("mark task 2 as done", "same for 8"), complete(8)),
+    case("follow_up", ("mark task 3 as done, no sorry, task 4",), complete(4)),
+    case("follow_up", ("delete task 2, oh wait no, I meant 8",), delete(8)),
+    case("follow_up", ("delete task 4, no wait, dont",), asks=True),
 
     # typos: misspelt commands, shorthand, caps, emoji; titles keep their own spelling ---------
     case("typos", "ad buy milk", add("Buy milk")),

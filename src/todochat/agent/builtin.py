@@ -686,9 +686,7 @@ class _Turn:
         target = read_target(self.utterance, "show")
         reference = parse_reference(target.words, target.text)
         chosen: list[int] = []
-        if len(candidates) == 1 and guards.is_confirmation(
-            self.utterance.words(command_start(self.utterance))
-        ):
+        if len(candidates) == 1 and guards.is_confirmation(self.utterance.text):
             chosen = candidates  # "Do you mean task #1 …?" — "yes"
         elif reference.numbers:
             chosen = [

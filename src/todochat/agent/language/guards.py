@@ -84,9 +84,10 @@ def sounds_past(body: str) -> bool:
     return len(first) >= 4 and (first.endswith(("ed", "d")) or first in lexicon.IRREGULAR_PAST)
 
 
-def is_confirmation(body: str) -> bool:
-    """ "yes", "go ahead": the answer to "Do you mean task #1 …?"."""
-    return bool(_CONFIRMATION.match(body))
+def is_confirmation(text: str) -> bool:
+    """ "yes", "go ahead": the answer to "Do you mean task #1 …?" (read from the
+    whole message: "yes" and "please" are politeness elsewhere)."""
+    return bool(_CONFIRMATION.match(text))
 
 
 def names_one_task(body: str) -> bool:

@@ -90,7 +90,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.COMPLETE, r"mark .+ as (?:\w{3,}ed|paid|sent|bought|made|ready|sorted|written|taken|built|sold|fixed)$|\w+'s (?:now |all |finally |already )*(?:\w{3,}ed|paid|sent|bought|made|ready|done|sorted)$", 4),
     # Deleting.
     _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),
-    _cue(Intent.DELETE, r"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore", 2.5),
+    _cue(Intent.DELETE, r"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore|can go$|can be (?:deleted|removed|dropped)|(?:is|are) (?:no longer|not) needed", 2.5),
     # Changing one field.
     _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate|shift|bring .+ forward|bring forward|pull .+ forward|move .+ up", 2.5),
     _cue(Intent.UPDATE, r"^(?:task |# ?|number )?\d{1,9} (?:is |should be |now )?(?:due|deadline)\b", 5),
