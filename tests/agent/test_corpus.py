@@ -37,7 +37,7 @@ from todochat.models import User
 from todochat.services import users
 
 PARIS = ZoneInfo(TIMEZONE)
-SETS = ("corpus", "heldout", "adversarial", "blind", "final")
+SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned")
 # "Sorry, I didn't understand that." is no question about the request.
 _NOT_UNDERSTOOD = replies.NOT_UNDERSTOOD.split(".")[0]
 # Cases the agent does not get right yet, and why; each fails safely (it asks or

@@ -214,7 +214,8 @@ class _Turn:
             if i >= start
             and i not in covered
             and t.kind == "word"
-            and t.word not in ("it", "for", "to", "due", "make", "then")
+            and t.word
+            not in ("it", "for", "to", "due", "make", "then", "instead", "actually", "rather", "no")
         ]
         if whens and not rest and not whens[0].recurring and whens[0].due is not None:
             number = self._last_task()
@@ -446,7 +447,13 @@ class _Turn:
     def _reference(self, kind: str, skip: set[int] | None = None) -> Reference:
         if skip is None:
             # "emailed the landlord this morning": the time is not part of the name.
-            skip = {i for w in find_when(self.utterance, self.timezone, self.now) for i in w.tokens}
+            # "finish the 2nd and the 5th": after a list, "the 2nd" is a position.
+            skip = {
+                i
+                for w in find_when(self.utterance, self.timezone, self.now)
+                if not _ORDINAL_ALONE.match(self.utterance.words(w.first, w.last))
+                for i in w.tokens
+            }
         target = read_target(self.utterance, kind, skip)
         return parse_reference(target.words, target.text)
 
@@ -733,6 +740,7 @@ class _Turn:
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
+_ORDINAL_ALONE = re.compile(r"^(?:and )?the \d{1,2}(?:st|nd|rd|th)$")
 _CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE, Intent.REOPEN])
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
-from rapidfuzz.process import extractOne
+from rapidfuzz.process import extract
 
 from todochat.agent.language import lexicon
 
@@ -178,10 +178,14 @@ def correct_spelling(word: str, *, command_position: bool) -> str:
         choices = lexicon.VOCABULARY
     else:
         return word
-    best = extractOne(word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
-    if best is None:
+    found = extract(
+        word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
+    )
+    if not found:
         return word
-    candidate = str(best[0])
+    # The closest; on a tie the one the word begins ("mak" → "make", not "mark"),
+    # then alphabetical, so that the choice never depends on set order.
+    candidate = min(found, key=lambda hit: (hit[1], not str(hit[0]).startswith(word), hit[0]))[0]
     if not command_position and candidate[0] != word[0]:
         return word
     return candidate

@@ -405,7 +405,7 @@ _NOISE: dict[str, frozenset[str]] = {
         """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke
         get rid of forget about never mind strike kill axe lose take off from can you could
         would i don't do not need anymore no longer it's not needed necessary any more want
-        going happening isn't actually just"""
+        going happening isn't actually just go be deleted removed dropped needed"""
     ),
     "show": lexicon.word_set(
         """what's what is show me tell about more details detail info information on of for
@@ -536,7 +536,7 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
             used.update(range(first, last))
         return Change(due_clear=True), used
     explicit = re.search(
-        r"\b(?:to|as|at|on) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?(?: [.!?])*$",
+        r"(?:\b(?:to|as|at|on)|:|→) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?(?: [.!?])*$",
         body,
     )
     if explicit:

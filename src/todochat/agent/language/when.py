@@ -56,7 +56,7 @@ _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:the )?end of (?:the |this )?(?P<next>next )?(?P<period>day|week|month|year)|(?P<short>eod|eow|eom|eoy)",
     ),
     ("weekday", rf"(?:(?P<which>this|next|coming|this coming) )?(?P<weekday>{_WEEKDAY})(?! ?s\b)"),
-    ("abbrev_day", rf"(?:on|by|next|this|until|before) (?P<abbrev>{_ABBREV_DAY})\b"),
+    ("abbrev_day", rf"(?:on|by|next|this|until|till|before|to|for) (?P<abbrev>{_ABBREV_DAY})\b"),
     (
         "next_period",
         r"(?P<which>this|next|coming) (?P<period>week|weekend|month|year)|(?:the )?(?P<weekend>weekend)",
