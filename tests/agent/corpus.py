@@ -611,6 +611,8 @@ CASES: tuple[Case, ...] = (
     case("follow_up", ("grocery run is done", "yes"), complete(1)),
     case("follow_up", ("grocery run is done", "no"), asks=False),
     case("delete", "the landlord thing can go", delete(7)),
+    case("add_priority", "remind me to email the landlord tomorrow, it's urgent", add("Email the landlord", due_date="2026-03-12T23:59", priority="urgent")),
+    case("add_priority", "urgent: fix the sink", add("Fix the sink", priority="urgent")),
     case("follow_up", ("grocery run is done", "yes please"), complete(1)),
     case("follow_up", ("mark task 2 as done", "same for 8"), complete(8)),
     case("follow_up", ("mark task 3 as done, no sorry, task 4",), complete(4)),
