@@ -11,7 +11,7 @@ keeps what it showed and asked in the reply's metadata so that "the second one" 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,12 +21,11 @@ from todochat.agent.base import (
     AgentEvent,
     AgentReply,
     AgentRequest,
-    HistoryEntry,
     ReplyDone,
     TextDelta,
     ToolCalled,
 )
-from todochat.agent.language import guards, replies
+from todochat.agent.language import guards, memory, replies
 from todochat.agent.language.correction import apply_correction
 from todochat.agent.language.intent import Intent, IntentScore, command_start, score_intents
 from todochat.agent.language.normalise import Utterance, normalise
@@ -270,11 +269,8 @@ class _Turn:
 
     def _last_action(self) -> tuple[Intent, Change] | None:
         """What the previous turn changed or asked to change, if anything."""
-        last = next(self._assistant_entries(), None)
-        if last is None:
-            return None
-        action = (last.metadata or {}).get("action")
-        if not isinstance(action, dict):
+        action = memory.last_action(self.request.history)
+        if action is None:
             return None
         try:
             intent = Intent(str(action.get("intent")))
@@ -568,7 +564,7 @@ class _Turn:
                 return Outcome(replies.TOO_MANY.format(limit=MAX_TASKS_AT_ONCE))
             return list(reference.numbers)
         if reference.positions:
-            shown = self._last_shown()
+            shown = memory.last_shown(self.request.history)
             if not shown:
                 return Outcome(replies.NO_LISTING)
             chosen = []
@@ -579,14 +575,14 @@ class _Turn:
                 chosen.append(shown[index])
             return list(dict.fromkeys(chosen))
         if reference.back or reference.plural_back:
-            about = self._last_about()
+            about = memory.last_about(self.request.history)
             if not about:
                 return Outcome(replies.WHICH_TASK)
             if reference.back and len(about) > 1:
                 return Outcome(replies.WHICH_TASK)
             return about
         if not reference.words:
-            about = self._last_about()
+            about = memory.last_about(self.request.history)
             if intent in (Intent.COMPLETE, Intent.UPDATE) and len(about) == 1:
                 return about  # "what's task 3?" — "done"
             return Outcome(replies.WHICH_TASK)
@@ -642,53 +638,17 @@ class _Turn:
 
     # The conversation so far ---------------------------------------------------------
 
-    def _assistant_entries(self) -> Iterator[HistoryEntry]:
-        for entry in reversed(self.request.history):
-            if entry.role == "assistant":
-                yield entry
-
-    def _last_shown(self) -> list[int]:
-        """The task numbers of the last list shown in this conversation."""
-        for entry in self._assistant_entries():
-            shown = (entry.metadata or {}).get("shown")
-            if isinstance(shown, list) and shown:
-                return [n for n in shown if isinstance(n, int)]
-            for call in reversed(entry.tool_calls or []):
-                result = call.get("result")
-                if call.get("name") == "list_tasks" and isinstance(result, dict):
-                    numbers = result.get("task_ids")
-                    if isinstance(numbers, list) and numbers:
-                        return [n for n in numbers if isinstance(n, int)]
-        return []
-
-    def _last_about(self) -> list[int]:
-        """The tasks the conversation was last about ("it", "that one")."""
-        for entry in self._assistant_entries():
-            about = (entry.metadata or {}).get("about")
-            if isinstance(about, list) and about:
-                return [n for n in about if isinstance(n, int)]
-            for call in reversed(entry.tool_calls or []):
-                result = call.get("result")
-                if call.get("name") == "delete_task" or not isinstance(result, dict):
-                    continue
-                if isinstance(result.get("task_id"), int):
-                    return [int(result["task_id"])]
-        return []
-
     def _last_task(self) -> int | None:
-        about = self._last_about()
+        about = memory.last_about(self.request.history)
         return about[-1] if len(about) == 1 else None
 
     async def _answer_to_question(self) -> Outcome | None:
         """If the last reply asked "which one?", a number, "the second one" or words of
         one candidate's title answer it."""
-        last = next(self._assistant_entries(), None)
-        awaiting = (last.metadata or {}).get("awaiting") if last else None
-        if not isinstance(awaiting, dict):
+        asked = memory.awaiting(self.request.history)
+        if asked is None:
             return None
-        candidates = [int(n) for n in awaiting.get("candidates", []) if isinstance(n, int)]
-        if not candidates:
-            return None
+        asked_intent, candidates, change_json = asked
         score = score_intents(self.utterance)
         target = read_target(self.utterance, "show")
         reference = parse_reference(target.words, target.text)
@@ -717,15 +677,14 @@ class _Turn:
         if not chosen:
             return None
         try:
-            intent = Intent(str(awaiting.get("intent")))
+            intent = Intent(asked_intent)
         except ValueError:
             return None
-        change_json = awaiting.get("change") or {}
         if intent == Intent.COMPLETE:
             return await self._many(chosen, self._complete_one)
         if intent == Intent.DELETE:
             return await self._many(chosen, self._delete_one)
-        if intent == Intent.UPDATE and isinstance(change_json, dict):
+        if intent == Intent.UPDATE:
             return await self._apply_update(chosen, _change_of(change_json))
         if intent == Intent.SHOW:
             self.utterance = normalise(f"show task {chosen[0]}")

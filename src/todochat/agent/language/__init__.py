@@ -1,7 +1,10 @@
 """The built-in agent's language pipeline, one stage per module:
 
-normalise (tokens, shorthand, spelling of command words) → intent (scored cues read
-over the whole sentence) → slots (titles, dates and times, priorities, several tasks)
-→ reference (which task: number, ordinal over the last listing, "it", words of its
-title). Every stage is pure: no database, no clock of its own.
+correction (a request that corrects itself) → normalise (tokens, shorthand, spelling
+of command words) → intent (scored cues over the whole sentence) → guards (questions,
+talk, advice, "everything": no action) → slots (titles, dates and times in `when`,
+priorities, several tasks, changes, list filters) → reference (which task: number,
+ordinal over the last listing, "it", words of its title) → replies. `memory` reads
+the conversation so far; `lexicon` holds the words. Every stage is pure: no
+database, no clock of its own. `agent/builtin.py` runs them and calls the tools.
 """
