@@ -66,9 +66,10 @@ def test_several_tasks_are_split_only_where_each_reads_as_a_task(
     assert [title for title, _, _ in new_tasks(message)] == titles
 
 
-def test_a_repeat_is_reported_not_put_in_the_title() -> None:
+def test_a_repeat_is_reported_and_kept_out_of_the_title() -> None:
     reading = read_new_tasks(normalise("water plants every monday"), "Europe/Paris", NOW)
-    assert (reading.recurring, reading.tasks) == (True, [])
+    assert reading.recurring
+    assert [t.title for t in reading.tasks] == ["Water plants"]
 
 
 @pytest.mark.parametrize(

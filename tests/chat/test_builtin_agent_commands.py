@@ -407,3 +407,18 @@ async def test_more_numbers_than_allowed_change_nothing(ada: Chatter) -> None:
     turn = await ada.say(f"delete tasks {numbers}")
     assert turn["tool_calls"] == []
     assert await ada.titles() == {1: "One"}
+
+
+async def test_a_repeating_task_is_not_added_and_the_reply_says_why(ada: Chatter) -> None:
+    turn = await ada.say("water plants every monday")
+    assert turn["tool_calls"] == []
+    assert "repeat" in turn["response"]
+    assert "“add water plants on monday”" in turn["response"]
+    assert await ada.tasks() == []
+
+
+async def test_an_unknown_priority_is_asked_about_and_nothing_is_added(ada: Chatter) -> None:
+    turn = await ada.say("add call Dad with priority purple")
+    assert turn["tool_calls"] == []
+    assert "low, medium, high or urgent?" in turn["response"]
+    assert await ada.tasks() == []

@@ -11,7 +11,7 @@ keeps what it showed and asked in the reply's metadata so that "the second one" 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -203,69 +203,98 @@ class _Turn:
         return bool(reference.numbers) and len(reference.numbers) == 1
 
     async def _without_intent(self) -> Outcome:
-        """No intent cue: a bare date after talk of a task ("on sunday") moves it."""
-        whens = find_when(self.utterance, self.timezone, self.now)
-        start = command_start(self.utterance)
-        covered = {i for w in whens for i in w.tokens}
-        rest = [
-            t
-            for i, t in enumerate(self.utterance.tokens)
-            if i >= start
-            and i not in covered
-            and t.kind == "word"
-            and t.word
-            not in ("it", "for", "to", "due", "make", "then", "instead", "actually", "rather", "no")
-        ]
-        if whens and not rest and not whens[0].recurring and whens[0].due is not None:
-            number = self._last_task()
-            if number is not None:
-                return await self._apply_update([number], Change(due=whens[0].due))
-        # "task 7?": what is task 7?
-        reference = self._reference("show")
-        asked = self.utterance.message.rstrip().endswith("?")
-        if reference.numbers and len(reference.numbers) == 1 and asked:
-            return await self._show()
-        # "groceries by tonight", "dentist → friday", "groceries low prio": a task
-        # named by its title, and a change.
-        change, used = read_change(self.utterance, self.timezone, self.now)
+        """No intent cue. A short follow-up, a statement about a task, or nothing
+        understood — in that order."""
         body = self.utterance.words(command_start(self.utterance))
         talk = (
             guards.asks_advice(body)
             or guards.is_hypothetical(body)
             or guards.is_question(self.utterance, body)
         )
-        if not talk and not change.empty and not change.title and not change.description:
-            named = self._reference("update", used)
-            if named.words and not (named.back or named.numbers or named.positions):
-                targets = await self._targets(named, Intent.UPDATE, _change_json(change))
-                if isinstance(targets, Outcome):
-                    return targets
-                return await self._apply_update(targets, change)
-        # "emaild the landlrd": a past tense, misspelt, and the words of exactly one
-        # open task — done.
-        if not talk and guards.sounds_past(self.utterance.words(command_start(self.utterance))):
-            said = self._reference("show")
-            if said.words:
-                tasks = await self._every_task() or []
-                fitting = self._matching(said.words, tasks, Intent.COMPLETE)
-                if len(fitting) == 1 and not fitting[0].completed:
-                    return await self._complete_one(fitting[0].id)
-        # "and task 7 too" after a change, "task 4" after "delete which one?": the
-        # same change again, for the task now named.
+        readings: list[Callable[[], Awaitable[Outcome | None]]] = [
+            self._bare_date_moves_last_task,
+            self._number_asked_about,
+            *(() if talk else (self._named_task_changed, self._past_tense_done)),
+            self._same_change_again,
+        ]
+        for reading in readings:
+            outcome = await reading()
+            if outcome is not None:
+                return outcome
+        return Outcome(replies.NOT_UNDERSTOOD)
+
+    async def _bare_date_moves_last_task(self) -> Outcome | None:
+        """ "on sunday", "actually friday instead": the task just talked about moves."""
+        whens = find_when(self.utterance, self.timezone, self.now)
+        covered = {i for w in whens for i in w.tokens}
+        rest = [
+            t
+            for i, t in enumerate(self.utterance.tokens)
+            if i >= command_start(self.utterance)
+            and i not in covered
+            and t.kind == "word"
+            and t.word not in _FOLLOW_UP_FILLER
+        ]
+        if not whens or rest or whens[0].recurring or whens[0].due is None:
+            return None
+        number = self._last_task()
+        if number is None:
+            return None
+        return await self._apply_update([number], Change(due=whens[0].due))
+
+    async def _number_asked_about(self) -> Outcome | None:
+        """ "task 7?": what is task 7?"""
+        reference = self._reference("show")
+        asked = self.utterance.message.rstrip().endswith("?")
+        if reference.numbers and len(reference.numbers) == 1 and asked:
+            return await self._show()
+        return None
+
+    async def _named_task_changed(self) -> Outcome | None:
+        """ "groceries by tonight", "dentist → friday", "groceries low prio": a task
+        named by its title, and a change."""
+        change, used = read_change(self.utterance, self.timezone, self.now)
+        if change.empty or change.title or change.description:
+            return None
+        named = self._reference("update", used)
+        if not named.words or named.back or named.numbers or named.positions:
+            return None
+        targets = await self._targets(named, Intent.UPDATE, _change_json(change))
+        if isinstance(targets, Outcome):
+            return targets
+        return await self._apply_update(targets, change)
+
+    async def _past_tense_done(self) -> Outcome | None:
+        """ "emaild the landlrd": a past tense, misspelt, and the words of exactly one
+        open task — done."""
+        if not guards.sounds_past(self.utterance.words(command_start(self.utterance))):
+            return None
+        said = self._reference("show")
+        if not said.words:
+            return None
+        fitting = self._matching(said.words, await self._every_task() or [], Intent.COMPLETE)
+        if len(fitting) != 1 or fitting[0].completed:
+            return None
+        return await self._complete_one(fitting[0].id)
+
+    async def _same_change_again(self) -> Outcome | None:
+        """ "and task 7 too" after a change, "task 4" after "delete which one?": the
+        same change again, for the task now named."""
         previous = self._last_action()
         reference = self._reference("show")
-        if previous is not None and (reference.numbers or reference.positions):
-            intent, change = previous
-            targets = await self._targets(reference, intent, _change_json(change))
-            if isinstance(targets, Outcome):
-                return targets
-            if intent == Intent.COMPLETE:
-                return await self._many(targets, self._complete_one)
-            if intent == Intent.DELETE:
-                return await self._many(targets, self._delete_one)
-            if not change.empty:
-                return await self._apply_update(targets, change)
-        return Outcome(replies.NOT_UNDERSTOOD)
+        if previous is None or not (reference.numbers or reference.positions):
+            return None
+        intent, change = previous
+        targets = await self._targets(reference, intent, _change_json(change))
+        if isinstance(targets, Outcome):
+            return targets
+        if intent == Intent.COMPLETE:
+            return await self._many(targets, self._complete_one)
+        if intent == Intent.DELETE:
+            return await self._many(targets, self._delete_one)
+        if not change.empty:
+            return await self._apply_update(targets, change)
+        return None
 
     def _last_action(self) -> tuple[Intent, Change] | None:
         """What the previous turn changed or asked to change, if anything."""
@@ -292,9 +321,12 @@ class _Turn:
                 break
         reading = read_new_tasks(self.utterance, self.timezone, self.now, start=start)
         if reading.recurring:
-            return Outcome(replies.REPEAT.format(example="water the plants"))
+            example = reading.tasks[0].title.lower() if reading.tasks else "water the plants"
+            return Outcome(replies.REPEAT.format(example=example))
         if reading.problem and reading.problem.startswith("leftover:"):
             return Outcome(replies.ask_about_leftover(reading.problem.split(":", 1)[1]))
+        if reading.problem == "priority":
+            return Outcome(replies.WHICH_PRIORITY)
         if not reading.tasks:
             return Outcome(replies.WHAT_TITLE)
         if len(reading.tasks) > MAX_TASKS_AT_ONCE:
@@ -699,6 +731,10 @@ class _Turn:
 
 
 _COMPATIBLE = [{Intent.LIST, Intent.SHOW}]
+# Words a short follow-up may hold besides its date: "actually on friday instead".
+_FOLLOW_UP_FILLER = frozenset(
+    ["it", "for", "to", "due", "make", "then", "instead", "actually", "rather", "no"]
+)
 _ORDINAL_ALONE = re.compile(r"^(?:and )?the \d{1,2}(?:st|nd|rd|th)$")
 _CHANGES = frozenset([Intent.ADD, Intent.COMPLETE, Intent.DELETE, Intent.UPDATE, Intent.REOPEN])
 

@@ -23,6 +23,7 @@ GREETING = "Hi! " + HELP
 THANKS = "You're welcome! Anything else for your list?"
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. " + HELP
 WHICH_TASK = "Which task do you mean? Tell me its number or a few words of its title."
+WHICH_PRIORITY = "Which priority should it have — low, medium, high or urgent?"
 WHAT_TITLE = "What should the task say? For example: “add buy milk”."
 BULK = (
     "To be safe I change tasks only when each one is named. Tell me which ones, by "

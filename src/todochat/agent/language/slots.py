@@ -121,10 +121,9 @@ def read_new_tasks(
     for index in range(start or 0):
         if index not in in_whens:
             keep[index] = False
-    if any(w.recurring for w in whens):
-        return NewTasks(recurring=True)
-    if any(w.due is None for w in whens):
-        first = next(w for w in whens if w.due is None)
+    recurring = any(w.recurring for w in whens)
+    if any(w.due is None and not w.recurring for w in whens):
+        first = next(w for w in whens if w.due is None and not w.recurring)
         return NewTasks(problem="leftover:" + utterance.words(first.first, first.last))
     for when in whens:
         for index in when.tokens:
@@ -158,7 +157,7 @@ def read_new_tasks(
         title = _title(tokens, part)
         if title:
             tasks.append(NewTask(title, priority, due))
-    return NewTasks(tasks)
+    return NewTasks(tasks, recurring=recurring)
 
 
 _OPENING_PRIORITY = re.compile(
