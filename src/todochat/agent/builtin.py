@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -374,49 +374,10 @@ class _Turn:
             tasks = [t for t in tasks if t.priority == wanted.priority]
         shown = [t.id for t in tasks]
         if not tasks:
-            return Outcome(
-                self._nothing_listed(
-                    wanted.status, wanted.query, wanted.when, wanted.priority, wanted.day
-                ),
-                shown=shown,
-            )
-        number = replies.count(len(tasks), "task")
-        if wanted.query:
-            heading = f"Tasks mentioning {replies.quoted(wanted.query)}:"
-        elif wanted.when == "overdue":
-            heading = f"You have {number} overdue:"
-        elif wanted.when:
-            heading = f"Due {wanted.when}: {number}"
-        elif wanted.day is not None:
-            heading = f"Due {wanted.day:%a %d %b}: {number}"
-        elif wanted.priority:
-            heading = f"You have {number} at {wanted.priority} priority:"
-        else:
-            heading = {
-                "pending": f"You have {number} pending:",
-                "completed": f"You've completed {number}:",
-            }.get(wanted.status, f"Your list has {number}:")
+            return Outcome(replies.nothing_listed(wanted), shown=shown)
+        heading = replies.listing_heading(wanted, len(tasks))
         lines = [heading, *(self._line(t, wanted.status) for t in tasks)]
         return Outcome("\n".join(lines), about=shown if len(shown) == 1 else [], shown=shown)
-
-    @staticmethod
-    def _nothing_listed(
-        status: str, query: str | None, when: str | None, priority: str | None, day: date | None
-    ) -> str:
-        if day is not None:
-            return f"Nothing is due on {day:%a %d %b}."
-        if query:
-            return f"No tasks mention {replies.quoted(query)}."
-        if when == "overdue":
-            return "Nothing is overdue — well done!"
-        if when:
-            return f"Nothing is due {when}."
-        if priority:
-            return f"No open tasks at {priority} priority."
-        return {
-            "pending": "Nothing left to do — you're all caught up!",
-            "completed": "You haven't completed any tasks yet.",
-        }.get(status, "Your list is empty. Try “add buy milk”.")
 
     def _due_within(self, tasks: list[TaskItem], when: str) -> list[TaskItem]:
         zone = ZoneInfo(self.timezone)
@@ -439,14 +400,7 @@ class _Turn:
         return kept
 
     def _line(self, task: TaskItem, status: str) -> str:
-        notes = []
-        if task.priority in ("high", "urgent", "low"):
-            notes.append(f"{task.priority} priority")
-        if task.due_date is not None and not task.completed:
-            notes.append(replies.due_phrase(task.due_date, self.timezone, self.now))
-        mark = "✓ " if task.completed and status == "all" else ""
-        extra = f" — {', '.join(notes)}" if notes else ""
-        return f"{mark}#{task.id} {task.title}{extra}"
+        return replies.task_line(task, status == "all", self.timezone, self.now)
 
     # One task --------------------------------------------------------------------
 
@@ -463,13 +417,7 @@ class _Turn:
             if task is None:
                 lines.append(replies.no_such_task(number))
                 continue
-            facts = ["done" if task.completed else "pending", f"{task.priority} priority"]
-            if task.due_date is not None:
-                facts.append(replies.due_phrase(task.due_date, self.timezone, self.now))
-            line = f"Task #{task.id} {replies.quoted(task.title)}: {', '.join(facts)}."
-            if task.description:
-                line += f"\nNotes: {task.description}"
-            lines.append(line)
+            lines.append(replies.task_details(task, self.timezone, self.now))
         return Outcome("\n".join(lines), about=list(targets))
 
     def _reference(self, kind: str, skip: set[int] | None = None) -> Reference:
@@ -558,30 +506,10 @@ class _Turn:
                 lines.append(self._failure(call))
                 continue
             about.append(number)
-            lines.append(self._updated_text(number, _changed(call).title, change))
+            lines.append(
+                replies.updated(number, _changed(call).title, change, self.timezone, self.now)
+            )
         return Outcome("\n".join(lines), about=about)
-
-    def _updated_text(self, number: int, title: str, change: Change) -> str:
-        name = f"task #{number} {replies.quoted(title)}"
-        facts = []
-        if change.title:
-            facts.append(f"Renamed task #{number} to {replies.quoted(title)}.")
-        if change.priority:
-            facts.append(
-                f"Task #{number} {replies.quoted(title)} is now {change.priority} priority."
-            )
-        if change.due_clear:
-            facts.append(f"Removed the due date from {name}.")
-        elif change.due is not None:
-            due = replies.due_phrase(change.due, self.timezone, self.now)
-            facts.append(f"Task #{number} {replies.quoted(title)} is now {due}.")
-        if change.description:
-            facts.append(
-                f"Added a note to {name}: {change.description}"
-                if change.append
-                else f"Updated the notes of {name}: {change.description}"
-            )
-        return " ".join(facts)
 
     # Which tasks -------------------------------------------------------------------
 

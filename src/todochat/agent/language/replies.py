@@ -7,9 +7,14 @@ priority — so that a misunderstanding shows at once.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from todochat.agent.language.slots import Change, ListFilter
 from todochat.services.dates import describe_due
+
+if TYPE_CHECKING:
+    from todochat.tools import TaskItem
 
 HELP = (
     "I can manage your todo list. Try:\n"
@@ -121,3 +126,86 @@ def ask_between(first: str, second: str) -> str:
 
 def could_not(error: str | None) -> str:
     return f"Sorry, I couldn't do that: {error}"
+
+
+def updated(number: int, title: str, change: Change, timezone: str, now: datetime) -> str:
+    """What an update stored, field by field."""
+    name = f"task #{number} {quoted(title)}"
+    facts = []
+    if change.title:
+        facts.append(f"Renamed task #{number} to {quoted(title)}.")
+    if change.priority:
+        facts.append(f"Task #{number} {quoted(title)} is now {change.priority} priority.")
+    if change.due_clear:
+        facts.append(f"Removed the due date from {name}.")
+    elif change.due is not None:
+        facts.append(
+            f"Task #{number} {quoted(title)} is now {due_phrase(change.due, timezone, now)}."
+        )
+    if change.description:
+        facts.append(
+            f"Added a note to {name}: {change.description}"
+            if change.append
+            else f"Updated the notes of {name}: {change.description}"
+        )
+    return " ".join(facts)
+
+
+def listing_heading(wanted: ListFilter, shown: int) -> str:
+    """The line above a list: what was asked for, and how many."""
+    number = count(shown, "task")
+    if wanted.query:
+        return f"Tasks mentioning {quoted(wanted.query)}:"
+    if wanted.when == "overdue":
+        return f"You have {number} overdue:"
+    if wanted.when:
+        return f"Due {wanted.when}: {number}"
+    if wanted.day is not None:
+        return f"Due {wanted.day:%a %d %b}: {number}"
+    if wanted.priority:
+        return f"You have {number} at {wanted.priority} priority:"
+    return {
+        "pending": f"You have {number} pending:",
+        "completed": f"You've completed {number}:",
+    }.get(wanted.status, f"Your list has {number}:")
+
+
+def nothing_listed(wanted: ListFilter) -> str:
+    """The answer to a listing that finds nothing."""
+    if wanted.day is not None:
+        return f"Nothing is due on {wanted.day:%a %d %b}."
+    if wanted.query:
+        return f"No tasks mention {quoted(wanted.query)}."
+    if wanted.when == "overdue":
+        return "Nothing is overdue — well done!"
+    if wanted.when:
+        return f"Nothing is due {wanted.when}."
+    if wanted.priority:
+        return f"No open tasks at {wanted.priority} priority."
+    return {
+        "pending": "Nothing left to do — you're all caught up!",
+        "completed": "You haven't completed any tasks yet.",
+    }.get(wanted.status, "Your list is empty. Try “add buy milk”.")
+
+
+def task_line(task: TaskItem, mark_done: bool, timezone: str, now: datetime) -> str:
+    """One task in a list: "#3 Pay the bill — high priority, due tomorrow (Thu 12 Mar)"."""
+    notes = []
+    if task.priority in ("high", "urgent", "low"):
+        notes.append(f"{task.priority} priority")
+    if task.due_date is not None and not task.completed:
+        notes.append(due_phrase(task.due_date, timezone, now))
+    mark = "✓ " if task.completed and mark_done else ""
+    extra = f" — {', '.join(notes)}" if notes else ""
+    return f"{mark}#{task.id} {task.title}{extra}"
+
+
+def task_details(task: TaskItem, timezone: str, now: datetime) -> str:
+    """One task in full, its notes on a line of their own."""
+    facts = ["done" if task.completed else "pending", f"{task.priority} priority"]
+    if task.due_date is not None:
+        facts.append(due_phrase(task.due_date, timezone, now))
+    line = f"Task #{task.id} {quoted(task.title)}: {', '.join(facts)}."
+    if task.description:
+        line += f"\nNotes: {task.description}"
+    return line
