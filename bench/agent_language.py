@@ -35,7 +35,7 @@ from todochat.agent.builtin import BuiltinAgent
 from todochat.agent.toolbox import ToolCallRecord
 from todochat.tools import TaskChange, TaskItem
 
-SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned")
+SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken")
 TARGET_MS = 5.0
 RESULTS = Path(__file__).parent / "results"
 

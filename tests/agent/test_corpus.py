@@ -1,10 +1,10 @@
 """Every phrasing of the agent's sets, said to the built-in agent over the seed tasks.
 
 The sets (each a module of this folder with a CASES table, all on the contract of
-tests/agent/corpus.py): `corpus`, written to develop against; `heldout`, `blind` and
-`final`, written blind by others (without the code or the other sets) and measured
-before any change was made for them; `adversarial`, written to probe what the agent
-must never do. A case the agent does not get right yet is listed in KNOWN_GAPS with
+tests/agent/corpus.py): `corpus`, written to develop against; `heldout`, `blind`,
+`final`, `untuned` and `spoken`, each written blind by someone else (without the code
+or the other sets) and measured before any change was made for it; `adversarial`,
+written to probe what the agent must never do. A case the agent does not get right yet is listed in KNOWN_GAPS with
 the reason: it runs as a strict xfail, so that it is reported, and so that fixing it
 fails the run until it is taken off the list.
 
@@ -37,7 +37,7 @@ from todochat.models import User
 from todochat.services import users
 
 PARIS = ZoneInfo(TIMEZONE)
-SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned")
+SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken")
 # "Sorry, I didn't understand that." is no question about the request.
 _NOT_UNDERSTOOD = replies.NOT_UNDERSTOOD.split(".")[0]
 # Cases the agent does not get right yet, and why; each fails safely (it asks or

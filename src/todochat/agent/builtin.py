@@ -257,7 +257,8 @@ class _Turn:
         if change.empty or change.title or change.description:
             return None
         named = self._reference("update", used)
-        if not named.words or named.back or named.numbers or named.positions:
+        # "9 prio low": a number and a change is as clear as a title and a change.
+        if not (named.words or named.numbers) or named.back or named.positions:
             return None
         targets = await self._targets(named, Intent.UPDATE, _change_json(change))
         if isinstance(targets, Outcome):

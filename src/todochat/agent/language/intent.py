@@ -54,6 +54,7 @@ def _cue(intent: Intent, pattern: str, weight: float) -> Cue:
 CUES: tuple[Cue, ...] = (
     # Adding.
     _cue(Intent.ADD, r"add|create|new task|new todo|new reminder|jot(?: down)?|write down|note down|put down|log|schedule|save", 3),
+    _cue(Intent.ADD, r"^\+(?= )", 5),
     _cue(Intent.ADD, r"remind me|set a reminder|make a reminder|don't (?:let me )?forget|do not forget|remember to|need to remember|gotta remember", 3.5),
     _cue(Intent.ADD, r"^(?:todo|task|note|reminder|note to self|new task|new|to do|(?:super |very |really )?(?:urgent|important|critical)|(?:low|high|medium|top|normal) (?:priority|prio)|asap) ?[:-]", 4),
     _cue(Intent.ADD, r"^(?:i'd|i'll|we'd|we'll|i've|we've) (?:like to|love to|need to|have to|got to|gotta|want to)\b|^i'd like to add|^(?:put|stick|pop|throw|chuck|whack)\b", 3),
@@ -76,7 +77,7 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.LIST, r"anything (?:left|pending|due|overdue|else|open|to do|on|outstanding)|any (?:overdue|pending|open|urgent|high priority|tasks|todos|completed|done|finished)|overdue|due (?:today|tonight|tomorrow|this week|next week|soon)|(?:find|search(?: for)?|look for|look up|search my)", 2),
     # One task in detail.
     _cue(Intent.SHOW, r"(?:what's|what is|what was|show me|show|open|view|details (?:of|for|on|about)|info (?:on|about|for)|information (?:on|about)|tell me (?:more )?about|more about|describe) (?:task |todo |number |item |no\.? )?#? ?\d{1,9}\b", 3),
-    _cue(Intent.SHOW, r"details|tell me (?:more )?about|more (?:info|information|details) (?:on|about)|what's the (?:deal|story|status) with|what's the (?:note|notes|description|details|due date|deadline|priority) (?:on|of|for)|when is .+ due|when's .+ due", 4),
+    _cue(Intent.SHOW, r"^what(?:'s| is| was) (?:the |my )?.+ (?:about|for)(?: again)?$|details|tell me (?:more )?about|more (?:info|information|details) (?:on|about)|what's the (?:deal|story|status) with|what's the (?:note|notes|description|details|due date|deadline|priority) (?:on|of|for)|when is .+ due|when's .+ due", 4),
     _cue(Intent.SHOW, r"^(?:is|was|did i|have i|has)\b.*\b(?:done|finished|complete|completed|do|finish|yet|still (?:open|pending))", 5),
     # Completing.
     _cue(Intent.COMPLETE, r"complete|finish|close|tick|check off|cross off|cross out|strike off|mark off|knock out|knocked out|wrap up|wrapped up", 3),
@@ -86,13 +87,14 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.COMPLETE, rf"(?:is|are|'s|was|were|has been|have been|got|now) (?:now |all |finally |already |totally )*(?:\w{{3,}}ed|paid|sent|bought|made|ready|sorted|written|taken|given|built|sold|fixed|over|through)\b|^(?:i've|we've|i have|we have) (?:just |already |finally )*(?:{_PAST}|\w{{3,}}ed)\b|(?:-|:|,) ?{_DONE}$|^(?!(?:show|list|what|what's|which|display|see|view|give|get|any|anything|how|tell)\b).+ {_DONE}$", 3),
     _cue(Intent.COMPLETE, rf"^(?:i |we )?(?:just |already |finally |have |'ve )*(?:{_PAST}|\w{{3,}}ed)\b", 1.5),
     _cue(Intent.COMPLETE, rf"{_DONE}$|{_DONE} !$|(?:it's|that's|thats) {_DONE}", 2),
+    _cue(Intent.COMPLETE, r"\b(?:i|we) (?:already |just )?(?:did|done|finished) (?:that|it|this|those|them)(?: already)?\b", 4),
     _cue(Intent.COMPLETE, r"^(?!(?:show|list|what|which|display|see|view|give|get|any|how|find)\b)(?:the |my )?\w+(?: \w+)? (?:\w{3,}ed|paid|sent|bought|done|sorted|made)(?:(?: ,)? (?:finally|at last|already|now|today|yesterday|this morning|just now|earlier))?$|(?:-|:|,) ?(?:paid|sent|bought|sorted|booked|renewed|handled|finished|done|complete|completed)$", 3),
     _cue(Intent.COMPLETE, r"mark .+ as (?:\w{3,}ed|paid|sent|bought|made|ready|sorted|written|taken|built|sold|fixed)$|\w+'s (?:now |all |finally |already )*(?:\w{3,}ed|paid|sent|bought|made|ready|done|sorted)$", 4),
     # Deleting.
     _cue(Intent.DELETE, r"delete|remove|erase|drop|cancel|scratch|trash|ditch|bin|scrap|discard|nuke|get rid of|forget(?: about)?|never mind|strike|kill|lose|axe|take off", 3),
     _cue(Intent.DELETE, r"take .+ off|(?:off|from) (?:my|the) (?:todo |to do )?(?:list|tasks|todos)|no longer need|don't need .+ anymore|not (?:needed|necessary) anymore|can go$|can be (?:deleted|removed|dropped)|(?:is|are) (?:no longer|not) needed", 2.5),
     # Changing one field.
-    _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate|shift|bring .+ forward|bring forward|pull .+ forward|move .+ up", 2.5),
+    _cue(Intent.UPDATE, r"rename|retitle|reword|edit|change|update|modify|replace|set|move|push|postpone|reschedule|delay|defer|bump|prioriti[sz]e|deprioriti[sz]e|lower|raise|flag|make|switch|reword|correct|fix the (?:title|name|typo)|upgrade|downgrade|escalate|shift|bring .+ forward|bring forward|pull .+ forward|move .+ up", 2.5),
     _cue(Intent.UPDATE, r"^(?:task |# ?|number )?\d{1,9} (?:is |should be |now )?(?:due|deadline)\b", 5),
     _cue(Intent.UPDATE, r"(?:remove|clear|delete|drop|take off|get rid of|unset|scrap|erase|cancel)(?: the| a| its| any| that)? (?:due date|deadline|due|date|priority|note|notes|description)\b", 9),
     _cue(Intent.UPDATE, r"→|(?:it's|its|it is|that's|that is|this is|it should be|it'll be) due\b|(?:due date|deadline)(?: for| of| on)? .*(?::|→)|(?:needs|has|have|should|must) (?:to )?be (?:done|finished|completed|ready|sent|paid) (?:by|before|on|until)|(?:a |the )?deadline (?:of|for|on)|(?:give|set) .+ (?:a |the )?(?:deadline|due date)|mark .+ as (?:a |an )?(?:low|high|medium|urgent|important|critical|top)(?: priority)?$", 5),
@@ -150,7 +152,8 @@ def command_start(utterance: Utterance) -> int:
             and index + 1 < len(tokens)
             and tokens[index + 1].word in (",", "wait", "sorry", "actually")
         )
-        if token.word not in lexicon.COMMAND_LEAD_INS and token.kind != "punct" and not taking_back:
+        command = token.kind != "punct" or token.text == "+"  # "+ buy bread"
+        if token.word not in lexicon.COMMAND_LEAD_INS and command and not taking_back:
             return index
     return len(tokens)
 

@@ -160,7 +160,7 @@ IRREGULAR_PAST = {
 REFERENCE_STOPWORDS = word_set(
     """the a an my this that these those task tasks todo todos item items one ones thing
     things stuff reminder called named titled about for number no to of on in with
-    from list entry i me please your our which oops whoops sorry same also too do
+    from list entry i me please your our which oops whoops sorry same also too do so again
     actually really just now then still maybe we is are was were be been"""
 )
 
@@ -201,3 +201,6 @@ SYNONYMS = {
     "finalize": "finish", "complete": "finish", "mum": "mom", "mother": "mom",
     "dad": "father", "flat": "apartment", "groceries": "grocery", "shopping": "grocery",
 }  # fmt: skip
+
+# Sounds of speech, dropped before anything reads the message: "um add uh milk".
+DISFLUENCIES = word_set("um umm ummm uh uhh uhm erm er ehm hmm hm mm mmm")

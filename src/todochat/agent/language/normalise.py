@@ -119,6 +119,11 @@ def normalise(message: str) -> Utterance:
             inner = match.group()[1:-1].strip()
             tokens.append(Token(inner, QUOTED, match.start(), match.end(), "quoted"))
         elif match.lastgroup == "word":
+            lowered = match.group().lower()
+            if lowered in lexicon.DISFLUENCIES:
+                continue  # "um", "uh": said, never meant
+            if tokens and lowered == tokens[-1].word and len(lowered) <= 3:
+                continue  # "I I bought", "the the"
             tokens.extend(_word_tokens(match.group(), match.start(), first=_at_command(tokens)))
         elif match.group() in _PUNCTUATION:
             text = match.group()

@@ -22,7 +22,8 @@ from todochat.agent.language.when import When, find_when, timelike_words
 # fmt: off
 _ADD_PREFIX = re.compile(
     r"^(?:"
-    r"(?:todo|task|note|reminder|note to self|new task|new|to do|new todo) ?[:-]"
+    r"\+ "
+    r"|(?:todo|task|note|reminder|note to self|new task|new|to do|new todo) ?[:-]"
     r"|(?:so |and |but )?(?:i )?(?:need to remember|gotta remember|have to remember|must remember|should remember)(?: (?:to|that i need to|about))?"
     r"|(?:that |so |and |but )?(?:i|we) (?:really |also |still |definitely |probably |just |will |'ll |do )*(?:need|have|must|should|gotta|got|want|ought|'d like|would like|'ve got|will need|'ll need|has)(?: really| definitely| also| probably| still)?(?: to)?(?: remember to| add| create| go and)?"
     r"|(?:i'd|i'll|we'd|we'll|i've|we've) (?:really )?(?:like|love|need|have|got|gotta|want)(?: to)?(?: add| create| remember to)?"
@@ -39,6 +40,10 @@ _ADD_PREFIX = re.compile(
 # "I would like that you add …", "I want you to add …"
 _POLITE_PREFIX = re.compile(
     r"^(?:(?:i|we) (?:would|'d) like (?:that |for )?(?:you|u) (?:to )?|(?:i|we) (?:want|need) (?:that )?(?:you|u) (?:to )?|(?:i'd|we'd) like (?:that |for )?(?:you|u) (?:to )?)(?=(?:please |pls )?(?:add|put|create|make|note|remind|write|save)\b)"
+)
+# What is left of "I'd like to add a task to …" once "I'd like to add" is out.
+_TASK_WORDS = re.compile(
+    r"^(?:(?:a|an|another|one more|the|new) )+(?:task|todo|item|reminder|note|entry)(?: (?:called|named|titled|saying|to|for|about|:|-))*\s*"
 )
 # Inside an add request: "… that I need to", "remind me to", "remember to".
 _INNER_PREFIX = re.compile(
@@ -133,7 +138,7 @@ def read_new_tasks(
     )
     # The command words ("add", "remind me to", "I need to", "note:"), then those of a
     # request inside the request ("write down that I need to …").
-    for pattern in (_POLITE_PREFIX, _ADD_PREFIX, _INNER_PREFIX, _INNER_PREFIX):
+    for pattern in (_POLITE_PREFIX, _ADD_PREFIX, _INNER_PREFIX, _INNER_PREFIX, _TASK_WORDS):
         found = _match_kept(utterance, keep, pattern)
         if not found:
             continue
@@ -520,8 +525,11 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
     body = utterance.words(start)
     used: set[int] = set()
     if _NOTE_ADD.search(body) or _DESCRIPTION_SET.search(body):
-        split = _first_marker(utterance, start, (":", "→", "saying", "says", "-")) or _value_split(
-            utterance, start, ("to", "as", "with", "be"), after_reference=True
+        split = (
+            _first_marker(utterance, start, (":", "→", "saying", "says", "-"))
+            or _value_split(utterance, start, ("to", "as", "with", "be"), after_reference=True)
+            # "for the slides add a note use the new template"
+            or _first_marker(utterance, start, ("note", "notes", "comment"))
         )
         if split is not None:
             value = _value_text(list(tokens[split + 1 :]))

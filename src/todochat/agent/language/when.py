@@ -56,7 +56,10 @@ _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:the )?end of (?:the |this )?(?P<next>next )?(?P<period>day|week|month|year)|(?P<short>eod|eow|eom|eoy)",
     ),
     ("weekday", rf"(?:(?P<which>this|next|coming|this coming) )?(?P<weekday>{_WEEKDAY})(?! ?s\b)"),
-    ("abbrev_day", rf"(?:on|by|next|this|until|till|before|to|for) (?P<abbrev>{_ABBREV_DAY})\b"),
+    (
+        "abbrev_day",
+        rf"(?:on|by|next|this|until|till|before|to|for) (?P<abbrev>{_ABBREV_DAY})\b|(?P<abbrev2>tue|wed|thu|fri)\b",
+    ),
     (
         "next_period",
         r"(?P<which>this|next|coming) (?P<period>week|weekend|month|year)|(?:the )?(?P<weekend>weekend)",
@@ -313,7 +316,7 @@ def _resolve_day(atom: _Atom, now: datetime) -> date | datetime | None:
         return last_day_of(period, base)
     if name in ("weekday", "abbrev_day"):
         weekday = groups.get("weekday") or next(
-            d for d in WEEKDAYS if d.startswith(groups["abbrev"])
+            d for d in WEEKDAYS if d.startswith(groups.get("abbrev") or groups["abbrev2"])
         )
         return _weekday(
             today,
