@@ -4,9 +4,9 @@ The sets (each a module of this folder with a CASES table, all on the contract o
 tests/agent/corpus.py): `corpus`, written to develop against; `heldout`, `blind`,
 `final`, `untuned` and `spoken`, each written blind by someone else (without the code
 or the other sets) and measured before any change was made for it; `adversarial`,
-written to probe what the agent must never do. A case the agent does not get right yet is listed in KNOWN_GAPS with
-the reason: it runs as a strict xfail, so that it is reported, and so that fixing it
-fails the run until it is taken off the list.
+written to probe what the agent must never do. A case the agent does not get right
+yet is listed in KNOWN_GAPS with the reason: it runs as a strict xfail, so that it is
+reported, and so that fixing it fails the run until it is taken off the list.
 
 Each case gets a fresh database, a user in Europe/Paris and the ten seed tasks, then
 says its messages one turn at a time (each turn one unit of work, the conversation so
