@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from todochat.agent.language.changes import read_change
+from todochat.agent.language.listing import read_list_filter
 from todochat.agent.language.normalise import normalise
-from todochat.agent.language.slots import read_change, read_list_filter, read_new_tasks
+from todochat.agent.language.slots import read_new_tasks
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 11, 10, 30, tzinfo=PARIS)  # a Wednesday

@@ -26,8 +26,10 @@ from todochat.agent.base import (
     ToolCalled,
 )
 from todochat.agent.language import guards, memory, replies
+from todochat.agent.language.changes import Change, read_change, read_target
 from todochat.agent.language.correction import apply_correction
 from todochat.agent.language.intent import Intent, IntentScore, command_start, score_intents
+from todochat.agent.language.listing import read_list_filter
 from todochat.agent.language.normalise import Utterance, normalise
 from todochat.agent.language.reference import (
     Reference,
@@ -35,13 +37,7 @@ from todochat.agent.language.reference import (
     find_by_title,
     parse_reference,
 )
-from todochat.agent.language.slots import (
-    Change,
-    read_change,
-    read_list_filter,
-    read_new_tasks,
-    read_target,
-)
+from todochat.agent.language.slots import read_new_tasks
 from todochat.agent.language.when import find_when
 from todochat.agent.toolbox import ToolCallRecord
 from todochat.services.dates import last_day_of

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from todochat.agent.language.slots import Change, ListFilter
+from todochat.agent.language.changes import Change
+from todochat.agent.language.listing import ListFilter
 from todochat.services.dates import describe_due
 
 if TYPE_CHECKING:

@@ -1,6 +1,7 @@
 # ruff: noqa: E501 -- pattern tables read best one pattern per line
-"""Stage 3: the pieces of a request — new tasks, list filters, the words that name a
-task, and the value of a change.
+"""Stage 3, slots (new tasks): the tasks an add request asks for. `changes` reads
+what to change in a task, `listing` what to list; the filler and priority phrases
+here are shared with them.
 
 A new task's title is what remains of the user's own words once the command words,
 the date and time, the priority and the filler are taken out. Words left over that
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from todochat.agent.language import lexicon
 from todochat.agent.language.intent import command_start
@@ -53,12 +54,12 @@ _INNER_PREFIX = re.compile(
 _ADD_SUFFIX = re.compile(
     r"(?:,|\.|;|-)?\s*(?:so |and |can you |could you |please |pls )*(?:add|put|save|note|create|write|jot|stick|pop) (?:it|this|that|them)(?: down| in| for me| as a task| as a todo| (?:on|to|in|onto) (?:my|the) (?:todo |to do |to-do )?list)?\s*[.!?]?$"
 )
-_FILLER = re.compile(
+FILLER = re.compile(
     r"(?<![\w'])(?:(?:to|on|onto|in|into|for|under) (?:my|the|our) (?:todo |to-do |to do |task |tasks |shopping |grocery )?(?:list|tasks|todos|todo list|agenda)(?: (?:please|pls))?"
     r"|(?:on|in|onto) there|rn|please|lol|lmao|haha|hehe|thanks|thank you|for me|too(?= *$)|as well(?= *$)|if you can|if possible|if you could|kindly|real quick|quickly|btw|thx|cheers|ok\?|okay\?|as a task|as a todo|as a reminder"
     r"|at some point|sometime soon|sometime|some time|someday|eventually|later on|later|one of these days)(?![\w'-])"
 )
-_PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
+PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
     (re.compile(rf"(?<![\w'-])(?:{pattern})(?![\w'-])"), fixed, anywhere)
     for pattern, fixed, anywhere in (
         (r"(?:with |as |at |in )?(?:a |an )?(?:(?:very|really|super) )?(?P<p>low|medium|normal|high|urgent|top|highest|critical|lowest)[ -]?(?:priority|prio|pri)(?: task| item)?", None, True),
@@ -71,7 +72,7 @@ _PRIORITY_PHRASES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = tuple(
     )
 )
 # fmt: on
-_PRIORITY_ALIASES = {**lexicon.PRIORITY_WORDS, "normal": "medium", "lowest": "low"}
+PRIORITY_ALIASES = {**lexicon.PRIORITY_WORDS, "normal": "medium", "lowest": "low"}
 _SEPARATORS = frozenset([",", ";", "and", "&", "also", "plus", "then", "and also", "/", "+"])
 _EDGE_WORDS = frozenset(
     ["to", "and", "also", "then", "that", "so", "by", "on", "at", "for", "in", "due", "is",
@@ -116,7 +117,7 @@ def read_new_tasks(
     keep = [True] * len(tokens)
     for index in range(command_start(utterance)):
         keep[index] = False
-    _drop_pattern(utterance, _FILLER, keep)
+    drop_pattern(utterance, FILLER, keep)
     _drop_kept_end(utterance, keep, _ADD_SUFFIX)
     for index, token in enumerate(tokens):
         if token.kind == "punct" and token.text not in _SYMBOLS:
@@ -184,8 +185,8 @@ def _take_opening_priority(utterance: Utterance, keep: list[bool]) -> str | None
         return "urgent"
     # "top priority" names its level; "urgent:" is the word itself.
     levels: list[str] = ["top", "low", "medium", "normal", "high", *sorted(words)]
-    named = next((w for w in levels if w in words and w in _PRIORITY_ALIASES), "high")
-    return _PRIORITY_ALIASES[named]
+    named = next((w for w in levels if w in words and w in PRIORITY_ALIASES), "high")
+    return PRIORITY_ALIASES[named]
 
 
 def _drop_kept_end(utterance: Utterance, keep: list[bool], pattern: re.Pattern[str]) -> None:
@@ -217,7 +218,7 @@ def _take_adjective_priority(utterance: Utterance, keep: list[bool]) -> str | No
             for index in range(first, last):
                 keep[index] = False
             word = match.group("p").split()[0]
-            return "urgent" if match.group("very") else _PRIORITY_ALIASES.get(word, "high")
+            return "urgent" if match.group("very") else PRIORITY_ALIASES.get(word, "high")
     return None
 
 
@@ -241,17 +242,10 @@ def _match_kept(utterance: Utterance, keep: list[bool], pattern: re.Pattern[str]
     ]
 
 
-def _drop_pattern(utterance: Utterance, pattern: re.Pattern[str], keep: list[bool]) -> None:
+def drop_pattern(utterance: Utterance, pattern: re.Pattern[str], keep: list[bool]) -> None:
     for first, last, _ in utterance.finditer(pattern):
         for index in range(first, last):
             keep[index] = False
-
-
-def _first_kept_offset(utterance: Utterance, keep: list[bool]) -> int:
-    for index, kept in enumerate(keep):
-        if kept:
-            return utterance.offsets[index]
-    return len(utterance.text)
 
 
 def _take_priority(utterance: Utterance, keep: list[bool]) -> str | None:
@@ -262,7 +256,7 @@ def _take_priority(utterance: Utterance, keep: list[bool]) -> str | None:
     if not kept:
         return None
     found: str | None = None
-    for pattern, fixed, anywhere in _PRIORITY_PHRASES:
+    for pattern, fixed, anywhere in PRIORITY_PHRASES:
         for first, last, match in utterance.finditer(pattern):
             if not all(keep[i] for i in range(first, last)):
                 continue
@@ -277,7 +271,7 @@ def _take_priority(utterance: Utterance, keep: list[bool]) -> str | None:
             for index in range(first, last):
                 keep[index] = False
             named = match.groupdict().get("p")
-            found = found or fixed or _PRIORITY_ALIASES.get(named or "", "high")
+            found = found or fixed or PRIORITY_ALIASES.get(named or "", "high")
     return found
 
 
@@ -392,398 +386,3 @@ def _title(tokens: list[Token], piece: list[int]) -> str:
     text = chosen[0].text if len(chosen) == 1 and chosen[0].kind == "quoted" else render(chosen)
     text = re.sub(r"\s*\(\s*\)", "", text).strip()  # "(medium priority)" taken out
     return text[:1].upper() + text[1:]
-
-
-# Which task, and what to change ------------------------------------------------------
-
-_NOISE: dict[str, frozenset[str]] = {
-    "complete": lexicon.word_set(
-        """mark marked tick ticked check checked cross crossed strike struck off out complete
-        completed finish finished close closed done sorted handled taken care of dealt with
-        ready as is are was were has have been now all finally already i i've i'm am we
-        we're just totally completely set to can you could would yes got through knocked
-        knock wrap wrapped up over way 've did do 's today yay woohoo wohoo yesterday earlier
-        finally literally you may might please"""
-    ),
-    "delete": lexicon.word_set(
-        """delete deleted remove erase drop cancel scratch trash ditch bin scrap discard nuke
-        get rid of forget about never mind strike kill axe lose take off from can you could
-        would i don't do not need anymore no longer it's not needed necessary any more want
-        going happening isn't actually just go be deleted removed dropped needed"""
-    ),
-    "show": lexicon.word_set(
-        """what's what is show me tell about more details detail info information on of for
-        open view describe status deal story with how did i have finish finished done
-        complete completed yet still pending was the give can you could note notes
-        description due date deadline priority when's when"""
-    ),
-    "reopen": lexicon.word_set(
-        """reopen re-open uncomplete unmark untick mark as not done complete incomplete undone
-        unfinished pending open actually yet after all is was"""
-    ),
-    "update": lexicon.word_set(
-        """rename retitle reword edit change update modify set move push postpone reschedule
-        delay defer bump prioritize prioritise deprioritize deprioritise lower raise flag
-        make switch correct fix the priority of due date deadline title name description
-        notes note details for to as on is should be needs now can you could would a an back
-        out forward till until by it's isn't not has have no anymore add put attach stick
-        leave write append comment description descriptions called say read typo in instead
-        wording text upgrade downgrade escalate them wait mark give of when one done finished
-        completed ready actually really bring forward shift doing needs need"""
-    ),
-}
-_EXCLUSION = re.compile(
-    r"(?<![\w'])(?:but not|except(?: for)?|excluding|apart from|besides|other than|not (?:task |#)?\d)"
-)
-_CLEAR_DUE = re.compile(
-    r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
-)
-_RAISE = re.compile(r"^(?:prioriti[sz]e|bump|raise|escalate)\b")
-_LOWER = re.compile(
-    r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't)(?: that| so| very| really)? (?:urgent|important|a priority)|less (?:urgent|important)|can wait"
-)
-_TITLE_CHANGE = re.compile(r"^(?:rename|retitle|reword|call)\b|(?:title|name|wording|text)\b")
-_NOTE_ADD = re.compile(
-    r"\b(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|details|comment|detail)\b|^note (?:on|for|to)\b|\bnote\s*:|\b(?:add|append) to .+ (?:notes|description|details)"
-)
-_DESCRIPTION_SET = re.compile(r"\b(?:description|notes?|details|comment)\b|^describe\b")
-_VALUE_SPLIT = frozenset(["to", "as", "into", ":", "saying", "-", "with", "that"])
-
-
-@dataclass(frozen=True)
-class Change:
-    """What an update sets. `due_clear` removes the due date; `append` adds the
-    description to the task's notes instead of replacing them."""
-
-    title: str | None = None
-    description: str | None = None
-    append: bool = False
-    priority: str | None = None
-    due: datetime | None = None
-    due_clear: bool = False
-    problem: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.title or self.description or self.priority or self.due or self.due_clear)
-
-
-@dataclass(frozen=True)
-class Target:
-    """The words naming the task(s), in normalised and in the user's own form."""
-
-    words: list[str]
-    text: str
-
-
-def read_target(utterance: Utterance, kind: str, skip: set[int] | None = None) -> Target:
-    """The words of a request that name its task: everything but the command words
-    of `kind` ("complete", "delete", "show", "reopen", "update") and filler."""
-    noise = _NOISE[kind]
-    keep = [i >= command_start(utterance) for i in range(len(utterance.tokens))]
-    _drop_pattern(utterance, _FILLER, keep)
-    for first, _last, _ in utterance.finditer(_EXCLUSION):
-        if first > command_start(utterance):
-            # "delete task 7 and task 8 but not 9": what follows is not meant.
-            for later in range(first, len(keep)):
-                keep[later] = False
-            break
-    chosen = [
-        t
-        for i, t in enumerate(utterance.tokens)
-        if keep[i]
-        and (skip is None or i not in skip)
-        and (t.kind == "quoted" or (t.word not in noise and t.kind == "word") or t.text in ",&#")
-    ]
-    # A quoted title is matched word by word: "change 'Buy groceries' to …".
-    words = [
-        w for t in chosen for w in (t.text.lower().split() if t.kind == "quoted" else [t.word])
-    ]
-    while words and words[-1] in (",", "&", "and"):
-        words.pop()
-        chosen.pop()
-    return Target(words, render(chosen))
-
-
-def read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Change, set[int]]:
-    """What an update request changes, and the tokens that say it (so that they are
-    not read as part of the task's name)."""
-    change, used = _read_change(utterance, timezone, now)
-    if change.priority:
-        # "the passport is important, make it high priority": every priority word
-        # is about the change, none names the task.
-        for pattern in (*(p for p, _, _ in _PRIORITY_PHRASES), _LOWER):
-            for first, last, _ in utterance.finditer(pattern):
-                used.update(range(first, last))
-    return change, used
-
-
-def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Change, set[int]]:
-    text = utterance.text
-    tokens = utterance.tokens
-    start = command_start(utterance)
-    body = utterance.words(start)
-    used: set[int] = set()
-    if _NOTE_ADD.search(body) or _DESCRIPTION_SET.search(body):
-        split = (
-            _first_marker(utterance, start, (":", "→", "saying", "says", "-"))
-            or _value_split(utterance, start, ("to", "as", "with", "be"), after_reference=True)
-            # "for the slides add a note use the new template"
-            or _first_marker(utterance, start, ("note", "notes", "comment"))
-        )
-        if split is not None:
-            value = _value_text(list(tokens[split + 1 :]))
-            used.update(range(split, len(tokens)))
-            if value:
-                return Change(description=value, append=bool(_NOTE_ADD.search(body))), used
-        return Change(problem="description"), used
-    whens = [w for w in find_when(utterance, timezone, now) if not w.recurring]
-    if _CLEAR_DUE.search(text):
-        for first, last, _ in utterance.finditer(_CLEAR_DUE):
-            used.update(range(first, last))
-        return Change(due_clear=True), used
-    explicit = re.search(
-        r"(?:\b(?:to|as|at|on)|:|→) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?(?: [.!?])*$",
-        body,
-    )
-    if explicit:
-        first, last = utterance.token_range(
-            utterance.offsets[start] + explicit.start(1), utterance.offsets[start] + explicit.end()
-        )
-        used.update(range(first, last))
-        return Change(priority=_PRIORITY_ALIASES[explicit.group(1)]), used
-    if whens and re.search(r"\bcan wait\b", body):
-        used.update(whens[0].tokens)  # "the Alex one can wait until next wednesday"
-        return Change(due=whens[0].due), used
-    if _LOWER.search(body):
-        for first, last, _ in utterance.finditer(_LOWER):
-            used.update(range(first, last))
-        for pattern, _fixed, _anywhere in _PRIORITY_PHRASES:
-            for first, last, _ in utterance.finditer(pattern):
-                used.update(range(first, last))
-        return Change(priority="low"), used
-    for pattern, fixed, _anywhere in _PRIORITY_PHRASES:
-        for first, last, match in utterance.finditer(pattern):
-            named = match.groupdict().get("p")
-            priority = fixed or _PRIORITY_ALIASES.get(named or "", "high")
-            if _LOWER.search(body) and priority in ("urgent", "high") and not named:
-                priority = "low"
-            used.update(range(first, last))
-            change = Change(priority=priority)
-            if whens:
-                used.update(whens[0].tokens)
-                change = Change(priority=priority, due=whens[0].due)
-            return change, used
-    priority_word = re.search(
-        r"\b(?:make|mark|set|flag|bump|raise|lower|change)\b.* (?:to |as )?(?:a |an )?(low|medium|normal|high|urgent|top|critical|important)$",
-        body,
-    )
-    if priority_word:
-        first, last = utterance.token_range(
-            utterance.offsets[start] + priority_word.start(1),
-            utterance.offsets[start] + priority_word.end(1),
-        )
-        used.update(range(first, last))
-        return Change(priority=_PRIORITY_ALIASES[priority_word.group(1)]), used
-    if _LOWER.search(body):
-        return Change(priority="low"), used
-    if _RAISE.search(body):
-        return Change(priority="high"), used
-    if whens:
-        used.update(whens[0].tokens)
-        return Change(due=whens[0].due), used
-    if (
-        _TITLE_CHANGE.search(body)
-        or re.match(r"^(?:change|edit|update|call)\b", body)
-        or re.search(r"should (?:be called|say|read)", body)
-    ):
-        split = _first_marker(
-            utterance, start, (":", "→", "called", "say", "read")
-        ) or _value_split(utterance, start, ("to", "as", "into"), after_reference=True)
-        quoted = [i for i in range(start, len(tokens)) if tokens[i].kind == "quoted"]
-        if split is None and len(quoted) == 1:
-            # "call task 1 'Weekly shop' instead": the quoted words are the new title.
-            used.update(range(quoted[0], len(tokens)))
-            return Change(title=_capitalised(tokens[quoted[0]].text)), used
-        if split is not None:
-            value_tokens = [t for t in tokens[split + 1 :] if t.word not in ("instead", "please")]
-            value_tokens = (
-                value_tokens[:1]
-                if value_tokens and value_tokens[0].kind == "quoted"
-                else value_tokens
-            )
-            value = (
-                value_tokens[0].text
-                if len(value_tokens) == 1 and value_tokens[0].kind == "quoted"
-                else render(value_tokens)
-            )
-            value = value.strip(" \"'")
-            used.update(range(split, len(tokens)))
-            if value:
-                return Change(title=_capitalised(value)), used
-        return Change(problem="title"), used
-    return Change(), used
-
-
-def _value_text(value_tokens: list[Token]) -> str:
-    """A new value in the user's own words: a quoted phrase without its quotes, no
-    full stop at the end."""
-    while value_tokens and value_tokens[-1].kind == "punct" and value_tokens[-1].text in ".!":
-        value_tokens.pop()
-    if len(value_tokens) == 1 and value_tokens[0].kind == "quoted":
-        return value_tokens[0].text
-    return render(value_tokens).strip(" \"'")
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _first_marker(utterance: Utterance, start: int, markers: tuple[str, ...]) -> int | None:
-    """The first of `markers` after the command, if any follows a word."""
-    for index in range(start + 1, len(utterance.tokens) - 1):
-        if utterance.tokens[index].word in markers:
-            return index
-    return None
-
-
-def _value_split(
-    utterance: Utterance, start: int, markers: tuple[str, ...], *, after_reference: bool
-) -> int | None:
-    """The token that separates the task's name from the new value: the first marker
-    after a number or a title word ("rename task 2 to call mum")."""
-    tokens = utterance.tokens
-    seen_reference = not after_reference
-    for index in range(start + 1, len(tokens)):
-        token = tokens[index]
-        if token.word in markers and seen_reference and index + 1 < len(tokens):
-            return index
-        if (
-            token.kind in ("word", "quoted")
-            and token.word not in _NOISE["update"]
-            and token.word not in ("task", "the", "my", "of", "a")
-        ):
-            seen_reference = True
-        if token.word.isdigit() or token.word in ("it", "that", "this"):
-            seen_reference = True
-    return None
-
-
-# Listing --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    """Which tasks to show: status for the tool; due window and priority filtered
-    after; `query` words of titles."""
-
-    status: str = "all"
-    when: str | None = None
-    priority: str | None = None
-    query: str | None = None
-    day: date | None = None
-
-
-_WHEN_FILTERS = (
-    (re.compile(r"\b(?:overdue|late|past due|behind|missed)\b"), "overdue"),
-    (re.compile(r"\b(?:today|tonight|today's)\b"), "today"),
-    (re.compile(r"\b(?:tomorrow|tomorrow's)\b"), "tomorrow"),
-    (re.compile(r"\b(?:this week|this week's|soon|coming up|upcoming)\b"), "this week"),
-    (re.compile(r"\bnext week\b"), "next week"),
-)
-_QUERY = re.compile(
-    r"\b(?:about|mentioning|mention|containing|contain|with the word|with|called|named|matching|related to|regarding|that say|that says|involving|for)\b (?P<q>.+)$|^(?:find|search(?: for)?|look for|look up|search my tasks for|any tasks? (?:about|with|for)) (?P<q2>.+)$"
-)
-_QUERY_NOISE = lexicon.word_set(
-    """my the tasks task todos list any anything all please a an in on one ones stuff
-        things items thing item ?"""
-)
-
-
-# "including finished ones", "done and not done": every task.
-_BOTH_STATES = re.compile(
-    r"\b(?:(?:done|completed|finished|ticked)(?: ones| tasks| items)? (?:too|as well|also)|including|incl|as well as|both|and not done|done and|and finished|and completed|and done|and open|and pending|even (?:the )?(?:done|finished|completed))\b"
-)
-
-
-def read_list_filter(utterance: Utterance, timezone: str, now: datetime) -> ListFilter:
-    """The filter a listing request asks for; "what's due friday?" filters by day."""
-    found = _read_list_filter(utterance)
-    if found.when is None and re.search(r"\b(?:due|on|for)\b", utterance.text):
-        day = next((w.due for w in find_when(utterance, timezone, now) if w.due), None)
-        if day is not None:
-            status = "pending" if found.status == "all" else found.status
-            return ListFilter(status, None, found.priority, found.query, day.date())
-    return found
-
-
-def _read_list_filter(utterance: Utterance) -> ListFilter:
-    start = command_start(utterance)
-    body = utterance.words(start)
-    when = next((name for pattern, name in _WHEN_FILTERS if pattern.search(body)), None)
-    priority = None
-    if (
-        match := re.search(
-            r"\b(low|high|urgent|important|critical|top|medium)(?:[ -]?(?:priority|prio))?\b", body
-        )
-    ) and re.search(r"\b(?:priority|prio|urgent|important|critical)\b", body):
-        priority = _PRIORITY_ALIASES.get(match.group(1))
-    query = None
-    if when is None and priority is None and (q := _QUERY.search(body)):
-        words = [w for w in (q.group("q") or q.group("q2")).split() if w not in _QUERY_NOISE]
-        while words and words[0] in (
-            "about",
-            "with",
-            "for",
-            "mentioning",
-            "containing",
-            "called",
-            "named",
-            "matching",
-            "the",
-            "regarding",
-        ):
-            words.pop(0)
-        quoted = [t.text for t in utterance.tokens if t.kind == "quoted"]
-        if quoted:
-            words = [quoted[0]]
-        words = [w for w in words if w not in ("?", "!", ".")]
-        if words and not set(words) <= set(lexicon.STATUS_WORDS) | {
-            "me",
-            "do",
-            "i",
-            "have",
-            "to",
-            "left",
-        }:
-            query = " ".join(words)
-    status = "all"
-    body = re.sub(r"\b(?:todo|to do) list\b", "list", body)
-    if _BOTH_STATES.search(body):
-        return ListFilter(status="all", when=when, priority=priority, query=query)
-    if re.search(
-        r"\b(?:aren't|haven't|hasn't|isn't|not|didn't|yet to be|still to be)\b(?: \w+){0,2} (?:done|completed|finished|complete)\b",
-        body,
-    ):
-        return ListFilter(status="pending", when=when, priority=priority, query=query)
-    completed = re.search(
-        r"\b(?:completed?|finished|done|did|accomplished|ticked off|checked off|closed)\b", body
-    )
-    pending = re.search(
-        r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next)\b",
-        body,
-    )
-    if completed and not re.search(r"\bnot (?:yet )?(?:done|completed|finished)\b", body):
-        status = "completed"
-    elif pending:
-        status = "pending"
-    if when or priority:
-        status = "pending" if status == "all" else status
-    if (
-        re.search(
-            r"\b(?:everything|all my|all of|whole list|entire list|all tasks|every task)\b", body
-        )
-        and status == "all"
-    ):
-        status = "all"
-    return ListFilter(status=status, when=when, priority=priority, query=query)
