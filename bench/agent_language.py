@@ -3,7 +3,7 @@
   python -m bench.agent_language [--quick] [--repeat N]
 
 Every phrasing of the agent's test sets (tests/agent/: corpus, heldout, adversarial,
-blind, final, untuned, spoken) is said to the built-in agent, turn by turn as in the tests, with the
+blind, final, untuned, spoken, fresh) is said to the built-in agent, turn by turn as in the tests, with the
 tools answered from memory: what is timed is the agent alone — reading the message
 (correction, normalise, intent, guards, slots, reference) and choosing what to call
 and say — not the database. The baseline, measured in the same run on the same
@@ -35,7 +35,7 @@ from todochat.agent.builtin import BuiltinAgent
 from todochat.agent.toolbox import ToolCallRecord
 from todochat.tools import TaskChange, TaskItem
 
-SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken")
+SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken", "fresh")
 TARGET_MS = 5.0
 RESULTS = Path(__file__).parent / "results"
 

@@ -2,7 +2,7 @@
 
 The sets (each a module of this folder with a CASES table, all on the contract of
 tests/agent/corpus.py): `corpus`, written to develop against; `heldout`, `blind`,
-`final`, `untuned` and `spoken`, each written blind by someone else (without the code
+`final`, `untuned`, `spoken` and `fresh`, each written blind by someone else (without the code
 or the other sets) and measured before any change was made for it; `adversarial`,
 written to probe what the agent must never do. A case the agent does not get right
 yet is listed in KNOWN_GAPS with the reason: it runs as a strict xfail, so that it is
@@ -37,7 +37,7 @@ from todochat.models import User
 from todochat.services import users
 
 PARIS = ZoneInfo(TIMEZONE)
-SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken")
+SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken", "fresh")
 # "Sorry, I didn't understand that." is no question about the request.
 _NOT_UNDERSTOOD = replies.NOT_UNDERSTOOD.split(".")[0]
 # Cases the agent does not get right yet, and why; each fails safely (it asks or

@@ -50,7 +50,7 @@ _NOISE: dict[str, frozenset[str]] = {
         notes note details for to as on is should be needs now can you could would a an back
         out forward till until by it's isn't not has have no anymore add put attach stick
         leave write append comment description descriptions called say read typo in instead
-        wording text upgrade downgrade escalate them wait mark give of when one done finished
+        wording text upgrade downgrade escalate them wait mark give of when one done finished up
         completed ready actually really bring forward shift doing needs need"""
     ),
 }
@@ -164,7 +164,7 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
             used.update(range(first, last))
         return Change(due_clear=True), used
     explicit = re.search(
-        r"(?:\b(?:to|as|at|on)|:|→) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?(?: [.!?])*$",
+        r"(?:\b(?:to|as|at|on|be)|:|→) (?:a |an )?(low|medium|normal|high|urgent|top|critical|important)(?:[ -]?(?:priority|prio))?(?: instead(?: of (?:a |an )?\w+(?: priority| prio)?)?)?(?: [.!?])*$",
         body,
     )
     if explicit:

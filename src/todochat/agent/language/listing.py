@@ -43,7 +43,7 @@ _QUERY = re.compile(
 )
 _QUERY_NOISE = lexicon.word_set(
     """my the tasks task todos list any anything all please a an in on one ones stuff
-        things items thing item ?"""
+        things items thing item it them title ?"""
 )
 
 
@@ -117,7 +117,7 @@ def _read_list_filter(utterance: Utterance) -> ListFilter:
         r"\b(?:completed?|finished|done|did|accomplished|ticked off|checked off|closed)\b", body
     )
     pending = re.search(
-        r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next)\b",
+        r"\b(?:pending|left|remaining|open|outstanding|incomplete|unfinished|still|to do|todo|not done|undone|active|upcoming|current|need to do|have to do|next|on my plate|plate)\b",
         body,
     )
     if completed and not re.search(r"\bnot (?:yet )?(?:done|completed|finished)\b", body):
