@@ -6,11 +6,12 @@ Every phrasing of the agent's test sets (tests/agent/: corpus, heldout, adversar
 blind, final, untuned, spoken, fresh) is said to the built-in agent, turn by turn as
 in the tests, with the tools answered from memory: what is timed is the agent alone
 — reading the message (correction, normalise, intent, guards, slots, reference) and
-choosing what to call and say — not the database. The baseline, measured in the same run on the same
-messages, is one call of the date library's search mode (`dateparser.search`), the
-single step a date-aware reader of free text cannot skip. Target: under 5 ms of CPU
-per turn. Figures are process CPU time (`time.process_time`), so other work on the
-machine affects them less than wall time.
+choosing what to call and say — not the database. The baseline, measured in the same
+run on the same messages, is one call of the date library's search mode
+(`dateparser.search`), the single step a date-aware reader of free text cannot skip.
+Target: under 5 ms of CPU per turn. Figures are process CPU time
+(`time.process_time`), so other work on the machine affects them less than wall
+time.
 """
 
 from __future__ import annotations
