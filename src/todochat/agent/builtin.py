@@ -127,8 +127,12 @@ class _Turn:
         self.tools = request.tools
         self.timezone = request.timezone
         self.now = now.astimezone(ZoneInfo(request.timezone))
-        corrected = apply_correction(normalise(request.message))
-        self.utterance: Utterance = normalise(corrected.message)
+        said = normalise(request.message)
+        corrected = apply_correction(said)
+        # Read again only when a correction rewrote the request.
+        self.utterance: Utterance = (
+            said if corrected.message == said.message else normalise(corrected.message)
+        )
         self.unplaced_correction = corrected.unplaced
         self._all_tasks: list[TaskItem] | None = None
 
@@ -435,11 +439,7 @@ class _Turn:
         targets = await self._targets(self._reference(kind), intent, {})
         if isinstance(targets, Outcome):
             return targets
-        outcomes = [await act(number) for number in targets]
-        return Outcome(
-            "\n".join(o.text for o in outcomes),
-            about=[n for o in outcomes for n in o.about],
-        )
+        return await self._many(targets, act)
 
     async def _complete_one(self, number: int) -> Outcome:
         call = await self.tools.call("complete_task", {"task_id": number})

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from todochat.agent.language.normalise import Token, Utterance, normalise, render
-from todochat.agent.language.when import find_when
+from todochat.agent.language.when import find_phrases
 
 # ", no sorry,", "— oh wait no, I meant", ". actually make that", ", sorry I mean"
 _MARKER = re.compile(
@@ -31,8 +30,6 @@ _NUMBER = re.compile(r"^(?:task |number |no\. |# ?)?(\d{1,9})$")
 _PRIORITY = re.compile(
     r"\b(?:low|medium|normal|high|urgent|top|critical|important)\b(?: priority| prio)?"
 )
-# Only where a date phrase stands matters here, not when it is.
-_ANY_MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -64,9 +61,7 @@ def apply_correction(utterance: Utterance) -> Corrected:
         return Corrected(render(fix))
     if _NUMBER.match(fix_text):
         replaced = _without_numbers(head)
-    elif (fix_dates := find_when(normalise(render(fix)), "UTC", _ANY_MOMENT)) and fix_dates[
-        0
-    ].first == 0:
+    elif (fix_dates := find_phrases(normalise(render(fix)))) and fix_dates[0].first == 0:
         replaced = _without_dates(utterance, head)
     elif _PRIORITY.fullmatch(fix_text):
         replaced = _without_priority(head)
@@ -87,7 +82,7 @@ def _without_numbers(head: list[Token]) -> list[Token] | None:
 
 
 def _without_dates(utterance: Utterance, head: list[Token]) -> list[Token] | None:
-    spans = [w for w in find_when(utterance, "UTC", _ANY_MOMENT) if w.last <= len(head)]
+    spans = [w for w in find_phrases(utterance) if w.last <= len(head)]
     if not spans:
         return None
     last = spans[-1]

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from todochat.agent.language import lexicon
 from todochat.agent.language.normalise import Utterance
-from todochat.agent.language.when import find_when
+from todochat.agent.language.when import find_phrases
 
 
 class Intent(StrEnum):
@@ -112,8 +111,6 @@ CUES: tuple[Cue, ...] = (
 )
 # fmt: on
 
-# Only where a date phrase stands matters here, not when it is.
-_ANY_MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
 _TRAILING_COURTESY = re.compile(r"(?: (?:,|!|\.|thanks|thank you|thx|please|cheers|lol|ty|:\)))+$")
 _SMALL_TALK = tuple(c for c in CUES if c.intent in (Intent.GREET, Intent.THANK, Intent.HELP))
 _NEGATION = re.compile(
@@ -166,7 +163,7 @@ def score_intents(utterance: Utterance) -> IntentScore:
             return IntentScore(cue.intent, None, {cue.intent: cue.weight}, None, frozenset())
     start = command_start(utterance)
     # "Tomorrow I need to …": a date that opens the request is not its command.
-    opening = next((w for w in find_when(utterance, "UTC", _ANY_MOMENT) if w.first == start), None)
+    opening = next((w for w in find_phrases(utterance) if w.first == start), None)
     dated_note = False
     if opening is not None and opening.last < len(utterance.tokens):
         # "tomorrow: pick up the parcel" is a note for that day.

@@ -195,6 +195,16 @@ def find_when(utterance: Utterance, timezone: str, now: datetime) -> list[When]:
     return found
 
 
+# Where a phrase stands does not depend on the clock; any moment reads the same spans.
+_ANY_MOMENT = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+def find_phrases(utterance: Utterance) -> list[When]:
+    """Where the date, time and repeat phrases stand, without resolving them for a
+    user (callers that only need the spans)."""
+    return find_when(utterance, "UTC", _ANY_MOMENT)
+
+
 def _joins(text: str, group: list[_Atom], atom: _Atom) -> bool:
     kinds = {a.kind for a in group}
     if len(group) >= 2 or (
