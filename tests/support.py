@@ -22,7 +22,10 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+import httpx2
 from fastapi import FastAPI
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from todochat.config import Settings
@@ -246,7 +249,8 @@ class ServerProcess:
             if database_url is not None
             else {}
         )
-        self.env = clean_environment(**configured, **env)
+        # The address it answers at is the one it advertises (OAuth metadata, /mcp).
+        self.env = clean_environment(**{"TODOCHAT_PUBLIC_URL": self.base_url, **configured, **env})
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServerProcess:
@@ -294,3 +298,14 @@ class ServerProcess:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+@asynccontextmanager
+async def mcp_over_http(base_url: str, token: str | None) -> AsyncIterator[Client]:
+    """The official MCP client at `base_url`/mcp, sending `token` as its bearer."""
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    async with (
+        httpx2.AsyncClient(headers=headers, timeout=30) as http,
+        Client(streamable_http_client(f"{base_url}/mcp", http_client=http)) as client,
+    ):
+        yield client

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # The address clients use to reach this server (advertised to MCP clients).
     public_url: str = "http://127.0.0.1:8000"
+    # OAuth 2.1 for remote MCP clients (served when public_url is https, or http on
+    # localhost): how long an authorization code, an access token and a refresh token
+    # stay good. Access tokens are short: a refresh renews them without the user.
+    oauth_code_seconds: int = Field(default=300, ge=1, le=600)
+    oauth_access_token_seconds: int = Field(default=3600, ge=1)
+    oauth_refresh_token_days: int = Field(default=30, ge=1)
     # Host headers and origins accepted at /mcp besides localhost (DNS-rebinding guard).
     mcp_allowed_hosts: list[str] = Field(default_factory=list)
     mcp_allowed_origins: list[str] = Field(default_factory=list)

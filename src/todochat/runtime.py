@@ -26,6 +26,7 @@ from todochat.config import Settings
 from todochat.db import Database, normalize_database_url
 from todochat.logs import ensure_logging
 from todochat.mcp.auth import in_process_user
+from todochat.mcp.oauth import TodochatOAuthProvider
 from todochat.mcp.server import build_http_mcp_server, build_mcp_server
 from todochat.mcp.stdio import serve_stdio
 from todochat.ratelimit import LoginLimits, RateLimiter
@@ -60,8 +61,14 @@ class Runtime:
     def mcp_server(self) -> MCPServer:
         """The tools for remote MCP clients, behind bearer tokens (served at /mcp)."""
         return build_http_mcp_server(
-            self.database, self.settings, self.tokens, before_call=self._count_mcp_call
+            self.database, self.settings, self.oauth_provider, before_call=self._count_mcp_call
         )
+
+    @cached_property
+    def oauth_provider(self) -> TodochatOAuthProvider:
+        """The OAuth 2.1 authorization server for remote MCP clients, and the one
+        verifier of the tokens /mcp accepts."""
+        return TodochatOAuthProvider(self.database, self.settings, self.tokens)
 
     async def _count_mcp_call(self, session: AsyncSession, user_id: str) -> None:
         """Tool calls per user per minute at /mcp, counted across processes in the

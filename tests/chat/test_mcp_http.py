@@ -5,32 +5,19 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import httpx2
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
-from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
-from tests.support import in_own_task, register, todochat_command
+from tests.support import in_own_task, mcp_over_http, register, todochat_command
 
 from .chat_helpers import Chatter
 
 FIVE_TOOLS = {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
-
-
-@asynccontextmanager
-async def mcp_over_http(base_url: str, token: str | None) -> AsyncIterator[Client]:
-    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-    async with (
-        httpx2.AsyncClient(headers=headers, timeout=30) as http,
-        Client(streamable_http_client(f"{base_url}/mcp", http_client=http)) as client,
-    ):
-        yield client
 
 
 def error_text(result: CallToolResult) -> str:

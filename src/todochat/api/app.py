@@ -11,13 +11,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from todochat import __version__
-from todochat.api import auth, chat, conversations, health, pages, tasks
+from todochat.api import auth, chat, conversations, health, oauth, pages, tasks
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import (
     BodySizeLimitMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
 )
+from todochat.mcp.oauth import oauth_available, oauth_routes
 from todochat.mcp.server import mcp_http_app
 
 if TYPE_CHECKING:
@@ -43,12 +44,14 @@ def build_app(runtime: Runtime) -> FastAPI:
 
     install_error_handlers(app)
     routers = (health.router, auth.router, tasks.router, conversations.router, chat.router)
-    for router in (*routers, pages.router):
+    for router in (*routers, pages.router, oauth.router):
         app.include_router(router)
     app.mount("/static", pages.static_files(), name="static")
     # Exactly /mcp (a mount would answer /mcp with a redirect to /mcp/).
     mcp_app = mcp_http_app(runtime.mcp_server, settings)
     app.router.routes.append(Route("/mcp", endpoint=mcp_app, include_in_schema=False))
+    if oauth_available(settings):
+        app.router.routes.extend(oauth_routes(runtime.oauth_provider, runtime.database))
 
     # Added last = outermost: every response, errors included, gets a request id.
     if settings.cors_origins:

@@ -73,7 +73,9 @@ def _token_for(request: Request, user: User) -> TokenOut:
     return TokenOut(access_token=token, expires_in=lifetime, user=UserOut.model_validate(user))
 
 
-async def _login(request: Request, session: SessionDep, email: str, password: str) -> User:
+async def sign_in(request: Request, session: SessionDep, email: str, password: str) -> User:
+    """The account with this email and password, throttled per account and address
+    (the sign-in routes and the OAuth consent page share it)."""
     limits = runtime_of(request).login_limits
     account, address = users.email_key(email), _client_address(request)
     await limits.check(account, address)
@@ -117,7 +119,7 @@ async def register(body: RegisterIn, request: Request, session: SessionDep) -> T
 @router.post("/login", responses={**BODY_ERRORS, **_SIGN_IN, **_INVALID})
 async def login(body: LoginIn, request: Request, session: SessionDep) -> TokenOut:
     """Exchange email and password for an access token."""
-    user = await _login(request, session, body.email, body.password)
+    user = await sign_in(request, session, body.email, body.password)
     return _token_for(request, user)
 
 
@@ -128,7 +130,7 @@ async def token(
     session: SessionDep,
 ) -> TokenOut:
     """The OAuth2 password flow (the email goes in `username`), for /docs."""
-    user = await _login(request, session, form.username, form.password)
+    user = await sign_in(request, session, form.username, form.password)
     return _token_for(request, user)
 
 

@@ -4,52 +4,11 @@ caller's word in-process."""
 from __future__ import annotations
 
 from mcp.server.auth.middleware.auth_context import get_access_token
-from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.mcpserver import Context
 
-from todochat.db import DATABASE_UNAVAILABLE, Database
-from todochat.errors import TodochatError
-from todochat.mcp.outage import note_database_unavailable
-from todochat.security.tokens import InvalidTokenError, TokenService
-from todochat.services import auth
-
-CLIENT_ID = "todochat"
 # The `_meta` key that names the acting user on the in-process server. Only code in
 # this process can reach that server; the HTTP and stdio servers never read it.
 ACTING_USER_META = "todochat/acting_user"
-
-
-class BearerTokenVerifier(TokenVerifier):
-    """Accepts exactly the tokens the REST API accepts; the token's user acts.
-
-    The server's own tokens are checked by signature alone: each tool call loads its
-    user in its own transaction (and refuses a user who no longer exists, or a token
-    older than the user's last sign-out: its version travels in `claims`). A first-seen
-    external identity is provisioned here, as the REST API does.
-    """
-
-    def __init__(self, tokens: TokenService, database: Database) -> None:
-        self._tokens = tokens
-        self._database = database
-
-    async def verify_token(self, token: str) -> AccessToken | None:
-        try:
-            identity = await self._tokens.verify(token)
-            if identity.external:
-                async with self._database.session() as session:
-                    await auth.user_for_identity(session, identity)
-        except (InvalidTokenError, TodochatError):
-            return None
-        except DATABASE_UNAVAILABLE as exc:
-            # Not a bad token: the request is answered 503 rather than 401.
-            note_database_unavailable(exc)
-            return None
-        # An own token's version goes with it, so that each tool call can compare it
-        # with the user row it loads anyway (a signed-out token is refused there).
-        claims = {"ver": identity.version} if identity.version is not None else None
-        return AccessToken(
-            token=token, client_id=CLIENT_ID, scopes=[], subject=identity.subject, claims=claims
-        )
 
 
 def token_user(_ctx: Context) -> str | None:

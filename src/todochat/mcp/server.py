@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from mcp.server.auth.provider import ProviderTokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
@@ -12,10 +13,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from todochat import __version__
 from todochat.config import Settings
 from todochat.db import Database
-from todochat.mcp.auth import BearerTokenVerifier, token_user, token_version
+from todochat.mcp.auth import token_user, token_version
+from todochat.mcp.oauth import TodochatOAuthProvider, oauth_available
 from todochat.mcp.outage import DatabaseOutageGuard
 from todochat.mcp.tools import ActingUser, BeforeCall, register_task_tools
-from todochat.security.tokens import TokenService
 
 INSTRUCTIONS = (
     "Manage the user's todo list. Tasks are known by their number (task_id). "
@@ -36,19 +37,25 @@ def build_mcp_server(database: Database, acting_user: ActingUser) -> MCPServer:
 def build_http_mcp_server(
     database: Database,
     settings: Settings,
-    tokens: TokenService,
+    provider: TodochatOAuthProvider,
     before_call: BeforeCall | None = None,
 ) -> MCPServer:
-    """The tools for remote clients: every call carries a bearer token the REST API
-    would accept, and acts for that token's user, after `before_call` (the per-user
-    rate limit) let it through."""
+    """The tools for remote clients: every call carries a bearer token that
+    `provider` accepts (an OAuth token for this resource, a personal access token, or
+    a token the REST API accepts), acts for that token's user within its scopes, after
+    `before_call` (the per-user rate limit) let it through. A request without one is
+    answered 401 with `WWW-Authenticate` naming the protected resource metadata."""
+    resource = provider.resource_url if oauth_available(settings) else None
     server = MCPServer(
         name="todochat",
         version=__version__,
         instructions=INSTRUCTIONS,
-        token_verifier=BearerTokenVerifier(tokens, database),
+        token_verifier=ProviderTokenVerifier(provider),
         auth=AuthSettings(
-            issuer_url=settings.public_url, resource_server_url=None, required_scopes=[]
+            issuer_url=settings.public_url,
+            resource_server_url=resource,
+            validate_token_resource=resource is not None,
+            required_scopes=[],
         ),
         log_level="WARNING",
     )
