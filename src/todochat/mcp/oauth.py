@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -67,6 +68,8 @@ SIGN_IN_CLIENT_ID = "todochat"
 CONSENT_PATH = "/oauth/consent"
 _CONSENT_PURPOSE = "oauth-consent"
 _CONSENT_SECONDS = 600
+# base64url of a SHA-256 digest, unpadded (RFC 7636 §4.2).
+_S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def mcp_resource_url(settings: Settings) -> str:
@@ -148,6 +151,10 @@ class TodochatOAuthProvider:
         if params.resource is not None and not same_resource(params.resource, self.resource_url):
             raise AuthorizeError(
                 "invalid_target", f"this server issues tokens for {self.resource_url} only"
+            )
+        if not _S256_CHALLENGE.fullmatch(params.code_challenge):
+            raise AuthorizeError(
+                "invalid_request", "code_challenge must be a PKCE S256 challenge (43 characters)"
             )
         asked = scope_names.parse_scopes(" ".join(params.scopes or []) or client.scope)
         sealed = self._tokens.seal(
