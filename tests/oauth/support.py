@@ -78,6 +78,7 @@ class OAuthClient:
         password: str = PASSWORD,
         decision: str = "allow",
         scopes: tuple[str, ...] = ("tasks:read", "tasks:write"),
+        access_token: str = "",
     ) -> httpx.Response:
         """Open the consent page and answer it, not following the redirect back."""
         page = await self.http.get(consent_url)
@@ -90,6 +91,7 @@ class OAuthClient:
             "email": email,
             "password": password,
             "scope": list(scopes),
+            "access_token": access_token,
         }
         return await self.http.post("/oauth/consent", data=form)
 

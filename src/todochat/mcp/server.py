@@ -103,7 +103,12 @@ class PostOnly:
 def mcp_http_app(server: MCPServer, settings: Settings) -> ASGIApp:
     """The Streamable HTTP app answering at exactly `/mcp` (stateless, JSON replies;
     POST only); 503 with Retry-After when the database does not answer."""
-    allowed_hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*", *settings.mcp_allowed_hosts]
+    loopback = ("127.0.0.1", "localhost", "[::1]")
+    allowed_hosts = [
+        *loopback,  # on the scheme's default port
+        *(f"{host}:*" for host in loopback),
+        *settings.mcp_allowed_hosts,
+    ]
     allowed_origins = [
         "http://127.0.0.1:*",
         "http://localhost:*",
