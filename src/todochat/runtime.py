@@ -31,7 +31,7 @@ from todochat.mcp.server import build_http_mcp_server, build_mcp_server
 from todochat.mcp.stdio import serve_stdio
 from todochat.ratelimit import LoginLimits, RateLimiter
 from todochat.security.tokens import TokenService, resolve_jwt_secret
-from todochat.services import ratelimits, users
+from todochat.services import oauth, ratelimits, users
 from todochat.services.ratelimits import LoginPolicy
 from todochat.serving import configure_request_timeout
 
@@ -131,6 +131,9 @@ class Runtime:
         try:
             if self.settings.auto_migrate:
                 await migrate.upgrade(self.database.engine)
+                # Expired OAuth codes and tokens are forgotten at start, not per request.
+                async with self.database.session() as session:
+                    await oauth.purge_expired(session)
             yield self.database
         finally:
             if "tool_connection" in self.__dict__:

@@ -51,7 +51,9 @@ def build_app(runtime: Runtime) -> FastAPI:
     mcp_app = mcp_http_app(runtime.mcp_server, settings)
     app.router.routes.append(Route("/mcp", endpoint=mcp_app, include_in_schema=False))
     if oauth_available(settings):
-        app.router.routes.extend(oauth_routes(runtime.oauth_provider, runtime.database))
+        app.router.routes.extend(
+            oauth_routes(runtime.oauth_provider, runtime.database, runtime.limiter, settings)
+        )
 
     # Added last = outermost: every response, errors included, gets a request id.
     if settings.cors_origins:

@@ -20,6 +20,7 @@ import binascii
 import hmac
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -46,13 +47,15 @@ from mcp.shared.auth import OAuthClientInformationFull, OAuthToken, ProtectedRes
 from pydantic import AnyHttpUrl, AnyUrl, BaseModel, ConfigDict, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from todochat.config import Settings
 from todochat.db import DATABASE_UNAVAILABLE, Database
-from todochat.errors import TodochatError
+from todochat.errors import RateLimitedError, TodochatError
 from todochat.mcp.outage import note_database_unavailable
 from todochat.models import OAuthTokenKind, User
+from todochat.ratelimit import RateLimiter
 from todochat.security import scopes as scope_names
 from todochat.security.opaque import (
     OAUTH_ACCESS_TOKEN_PREFIX,
@@ -411,10 +414,39 @@ class _ExactUrl(BaseModel):
     url: AnyHttpUrl
 
 
-def oauth_routes(provider: TodochatOAuthProvider, database: Database) -> list[Route]:
+def _registrations_limited(
+    handler: Callable[[Request], Awaitable[Response]],
+    limiter: RateLimiter,
+    settings: Settings,
+) -> Callable[[Request], Awaitable[Response]]:
+    """Registration is open to anyone: count it per client address, as sign-ups are."""
+
+    async def limited(request: Request) -> Response:
+        address = request.client.host if request.client else "unknown"
+        try:
+            await limiter.hit(
+                f"oauth-register:{address}",
+                settings.registrations_per_address,
+                settings.registration_window_seconds,
+            )
+        except RateLimitedError as exc:
+            return JSONResponse(
+                {"error": "temporarily_unavailable", "error_description": exc.message},
+                status_code=429,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        return await handler(request)
+
+    return limited
+
+
+def oauth_routes(
+    provider: TodochatOAuthProvider, database: Database, limiter: RateLimiter, settings: Settings
+) -> list[Route]:
     """The authorization server's endpoints and both metadata documents, from the SDK's
     handlers: `/.well-known/oauth-authorization-server`, `/authorize`, `/token`,
-    `/register`, `/revoke`, and `/.well-known/oauth-protected-resource/mcp`."""
+    `/register` (counted per address), `/revoke`, and
+    `/.well-known/oauth-protected-resource/mcp`."""
     # The issuer exactly as configured: clients compare it with the URL they used.
     issuer = _ExactUrl(url=provider.resource_url.removesuffix("/mcp")).url
     registration = ClientRegistrationOptions(
@@ -460,7 +492,12 @@ def oauth_routes(provider: TodochatOAuthProvider, database: Database) -> list[Ro
         ),
         Route(
             "/register",
-            cors_middleware(RegistrationHandler(sdk_provider, registration).handle, cors_post),
+            cors_middleware(
+                _registrations_limited(
+                    RegistrationHandler(sdk_provider, registration).handle, limiter, settings
+                ),
+                cors_post,
+            ),
             methods=cors_post,
         ),
         Route(
