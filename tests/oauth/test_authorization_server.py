@@ -314,3 +314,54 @@ async def test_an_oauth_token_acts_only_for_the_user_who_granted_it(
 
     assert "Ben's secret" not in str(listed.content)
     assert refused.is_error
+
+
+async def read_only_token(assistant: OAuthClient, email: str) -> str:
+    verifier, challenge = pkce_pair()
+    redirect = await assistant.authorize(challenge)
+    back = await assistant.consent(redirect.headers["location"], email, scopes=("tasks:read",))
+    code = query_of(back.headers["location"])["code"]
+    token: str = (await assistant.exchange(code, verifier)).json()["access_token"]
+    return token
+
+
+def tool_call(name: str, arguments: dict[str, object]) -> dict[str, object]:
+    return {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": name, "arguments": arguments},
+    }
+
+
+async def test_a_read_only_token_calling_add_task_gets_403_insufficient_scope(
+    http: httpx.AsyncClient, assistant: OAuthClient, amy: Account
+) -> None:
+    token = await read_only_token(assistant, amy.email)
+
+    response = await http.post(
+        "/mcp",
+        headers={"Authorization": f"Bearer {token}", **_JSON_RPC},
+        json=tool_call("add_task", {"title": "Sneaky"}),
+    )
+
+    assert response.status_code == 403
+    challenge = response.headers["www-authenticate"]
+    assert 'error="insufficient_scope"' in challenge
+    assert 'scope="tasks:read tasks:write"' in challenge
+    assert "resource_metadata=" in challenge
+    listed = await http.get("/api/me/tasks", headers=amy.headers)
+    assert listed.json()["items"] == []
+
+
+async def test_a_read_only_token_can_list_tasks(
+    http: httpx.AsyncClient, assistant: OAuthClient, amy: Account
+) -> None:
+    await http.post("/api/me/tasks", json={"title": "Visible"}, headers=amy.headers)
+    token = await read_only_token(assistant, amy.email)
+
+    async with mcp_over_http(str(http.base_url).rstrip("/"), token) as client:
+        listed = await client.call_tool("list_tasks", {})
+
+    assert not listed.is_error
+    assert "Visible" in str(listed.content)

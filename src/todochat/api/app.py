@@ -48,7 +48,7 @@ def build_app(runtime: Runtime) -> FastAPI:
         app.include_router(router)
     app.mount("/static", pages.static_files(), name="static")
     # Exactly /mcp (a mount would answer /mcp with a redirect to /mcp/).
-    mcp_app = mcp_http_app(runtime.mcp_server, settings)
+    mcp_app = mcp_http_app(runtime.mcp_server, settings, runtime.oauth_provider)
     app.router.routes.append(Route("/mcp", endpoint=mcp_app, include_in_schema=False))
     if oauth_available(settings):
         app.router.routes.extend(

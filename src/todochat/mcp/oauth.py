@@ -80,6 +80,11 @@ def mcp_resource_url(settings: Settings) -> str:
     return settings.public_url.rstrip("/") + "/mcp"
 
 
+def resource_metadata_url(settings: Settings) -> str:
+    """Where clients read the protected resource metadata of /mcp (RFC 9728)."""
+    return str(build_resource_metadata_url(AnyHttpUrl(mcp_resource_url(settings))))
+
+
 def oauth_available(settings: Settings) -> bool:
     """OAuth needs an issuer clients can trust: https, or http on this machine."""
     url = urlsplit(settings.public_url)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from mcp.server.auth.provider import ProviderTokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
@@ -14,8 +13,9 @@ from todochat import __version__
 from todochat.config import Settings
 from todochat.db import Database
 from todochat.mcp.auth import token_user, token_version
-from todochat.mcp.oauth import TodochatOAuthProvider, oauth_available
+from todochat.mcp.oauth import TodochatOAuthProvider, oauth_available, resource_metadata_url
 from todochat.mcp.outage import DatabaseOutageGuard
+from todochat.mcp.scope_challenge import RequestTokenVerifier, ScopeChallenge
 from todochat.mcp.tools import ActingUser, BeforeCall, register_task_tools
 
 INSTRUCTIONS = (
@@ -50,7 +50,7 @@ def build_http_mcp_server(
         name="todochat",
         version=__version__,
         instructions=INSTRUCTIONS,
-        token_verifier=ProviderTokenVerifier(provider),
+        token_verifier=RequestTokenVerifier(provider),
         auth=AuthSettings(
             issuer_url=settings.public_url,
             resource_server_url=resource,
@@ -62,6 +62,15 @@ def build_http_mcp_server(
     register_task_tools(server, database, token_user, token_version, before_call)
     return server
 
+
+# The scope each tool needs. TODO(merge): from mcp.tools.
+REQUIRED_SCOPE = {
+    "list_tasks": "tasks:read",
+    "add_task": "tasks:write",
+    "complete_task": "tasks:write",
+    "delete_task": "tasks:write",
+    "update_task": "tasks:write",
+}
 
 # JSON-RPC's "invalid request", as the SDK answers other refused requests.
 _INVALID_REQUEST = -32600
@@ -100,9 +109,10 @@ class PostOnly:
         await send({"type": "http.response.body", "body": body})
 
 
-def mcp_http_app(server: MCPServer, settings: Settings) -> ASGIApp:
+def mcp_http_app(server: MCPServer, settings: Settings, provider: TodochatOAuthProvider) -> ASGIApp:
     """The Streamable HTTP app answering at exactly `/mcp` (stateless, JSON replies;
-    POST only); 503 with Retry-After when the database does not answer."""
+    POST only); 403 for a tool call beyond the token's scopes; 503 with Retry-After
+    when the database does not answer."""
     loopback = ("127.0.0.1", "localhost", "[::1]")
     allowed_hosts = [
         *loopback,  # on the scheme's default port
@@ -126,4 +136,7 @@ def mcp_http_app(server: MCPServer, settings: Settings) -> ASGIApp:
         ),
         max_request_body_size=settings.max_body_bytes,
     )
-    return PostOnly(DatabaseOutageGuard(app))
+    metadata_url = resource_metadata_url(settings) if oauth_available(settings) else None
+    return PostOnly(
+        DatabaseOutageGuard(ScopeChallenge(app, provider, REQUIRED_SCOPE, metadata_url))
+    )
