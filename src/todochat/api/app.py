@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from todochat import __version__
-from todochat.api import auth, chat, conversations, health, oauth, pages, tasks
+from todochat.api import auth, chat, connections, conversations, health, oauth, pages, tasks
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import (
     BodySizeLimitMiddleware,
@@ -43,7 +43,14 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
 
     install_error_handlers(app)
-    routers = (health.router, auth.router, tasks.router, conversations.router, chat.router)
+    routers = (
+        health.router,
+        auth.router,
+        tasks.router,
+        conversations.router,
+        chat.router,
+        connections.router,
+    )
     for router in (*routers, pages.router, oauth.router):
         app.include_router(router)
     app.mount("/static", pages.static_files(), name="static")

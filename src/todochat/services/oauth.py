@@ -20,6 +20,7 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from todochat.errors import NotFoundError
 from todochat.models import OAuthClient, OAuthCode, OAuthToken, OAuthTokenKind
 from todochat.security.opaque import (
     OAUTH_ACCESS_TOKEN_PREFIX,
@@ -170,6 +171,52 @@ async def refresh(
         refresh_token.resource,
         lifetimes,
     )
+
+
+@dataclass(frozen=True)
+class Connection:
+    """An application the user let in: one live grant."""
+
+    grant_id: uuid.UUID
+    client_name: str
+    scopes: str
+    renewed_at: datetime | None
+    expires_at: datetime
+
+
+async def list_connections(session: AsyncSession, user_id: str) -> list[Connection]:
+    """The user's live grants, newest first: one refresh token each."""
+    rows = await session.exec(
+        select(OAuthToken, OAuthClient)
+        .join(OAuthClient, col(OAuthClient.client_id) == col(OAuthToken.client_id))
+        .where(
+            col(OAuthToken.user_id) == user_id,
+            col(OAuthToken.kind) == OAuthTokenKind.REFRESH,
+            col(OAuthToken.expires_at) > _now(),
+        )
+        .order_by(col(OAuthToken.created_at).desc())
+    )
+    return [
+        Connection(
+            grant_id=token.grant_id,
+            client_name=str(client.info.get("client_name") or "An application"),
+            scopes=token.scopes,
+            renewed_at=token.created_at,
+            expires_at=token.expires_at,
+        )
+        for token, client in rows
+    ]
+
+
+async def disconnect(session: AsyncSession, user_id: str, grant_id: uuid.UUID) -> None:
+    """Revoke one of the user's grants; NotFoundError if they have no such grant."""
+    removed = await session.exec(
+        delete(OAuthToken)
+        .where(col(OAuthToken.user_id) == user_id, col(OAuthToken.grant_id) == grant_id)
+        .returning(col(OAuthToken.id))
+    )
+    if removed.first() is None:
+        raise NotFoundError("no such connected application")
 
 
 async def revoke_grant(session: AsyncSession, grant_id: uuid.UUID) -> None:
