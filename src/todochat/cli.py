@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -55,6 +56,11 @@ def serve(
     from todochat.security.tokens import SecretConfigurationError
     from todochat.serving import uvicorn_options
 
+    # The app is built in each worker from the environment: what the options say goes
+    # there too, so that the address the server advertises is the one it listens on.
+    for name, value in (("HOST", host), ("PORT", port)):
+        if value is not None:
+            os.environ[f"TODOCHAT_{name}"] = str(value)
     settings = Settings()
     configure_logging(settings.log_level)
     try:

@@ -60,8 +60,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1)
     auto_migrate: bool = True
     cors_origins: list[str] = Field(default_factory=list)
-    # The address clients use to reach this server (advertised to MCP clients).
-    public_url: str = "http://127.0.0.1:8000"
+    # The address clients use to reach this server (advertised to MCP and OAuth
+    # clients). Unset: http://HOST:PORT, this server's own address.
+    public_url: str | None = None
     # OAuth 2.1 for remote MCP clients (served when public_url is https, or http on
     # localhost): how long an authorization code, an access token and a refresh token
     # stay good. Access tokens are short: a refresh renews them without the user.
@@ -141,3 +142,11 @@ class Settings(BaseSettings):
     # One turn at a time per conversation: a turn holds the conversation until its
     # reply is stored, or at most this long (a crashed process) — longer than a turn.
     chat_turn_lock_seconds: float = Field(default=180.0, gt=0)
+
+    def advertised_url(self) -> str:
+        """The address clients use: `public_url`, or this server's own, without a
+        trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"

@@ -77,7 +77,7 @@ _S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 def mcp_resource_url(settings: Settings) -> str:
     """The resource every token for `/mcp` is bound to (RFC 8707)."""
-    return settings.public_url.rstrip("/") + "/mcp"
+    return settings.advertised_url() + "/mcp"
 
 
 def resource_metadata_url(settings: Settings) -> str:
@@ -87,7 +87,7 @@ def resource_metadata_url(settings: Settings) -> str:
 
 def oauth_available(settings: Settings) -> bool:
     """OAuth needs an issuer clients can trust: https, or http on this machine."""
-    url = urlsplit(settings.public_url)
+    url = urlsplit(settings.advertised_url())
     return url.scheme == "https" or (
         url.scheme == "http" and url.hostname in ("localhost", "127.0.0.1", "::1")
     )
@@ -180,7 +180,7 @@ class TodochatOAuthProvider:
             _CONSENT_PURPOSE,
         )
         return construct_redirect_uri(
-            self._settings.public_url.rstrip("/") + CONSENT_PATH, request=sealed
+            self._settings.advertised_url() + CONSENT_PATH, request=sealed
         )
 
     def read_consent_request(self, sealed: str) -> ConsentRequest:

@@ -52,7 +52,7 @@ def build_http_mcp_server(
         instructions=INSTRUCTIONS,
         token_verifier=RequestTokenVerifier(provider),
         auth=AuthSettings(
-            issuer_url=settings.public_url,
+            issuer_url=settings.advertised_url(),
             resource_server_url=resource,
             validate_token_resource=resource is not None,
             required_scopes=[],
