@@ -5,7 +5,10 @@ Inspector's `--header`.
 
 The Inspector is pinned in package.json and package-lock.json beside this file;
 `make install` installs it when npm is on the machine. Without it (or without Node),
-these tests skip, saying why; in CI (CI set) they fail instead.
+these tests skip, saying why; in CI (CI set) they fail instead. The pinned version
+(2.12.0) declares Node 22.19 or newer in its package.json; its CLI, all these tests use,
+runs on the project's Node 20 (npm ci only warns), and these tests are what show it:
+a newer pin must pass them on Node 20 too.
 
 Each run of the Inspector is one process that connects, sends one request and prints
 one JSON object (`--format json`). The assertions read that output as a client would and
@@ -47,7 +50,7 @@ INSPECTOR_SECONDS = 120
 FIVE_TOOLS = {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
 EMAIL = "ada@example.com"
 
-# The Inspector's exit codes (its CLI's documented map) that these tests expect.
+# The Inspector CLI's exit codes that these tests expect.
 EXIT_OK = 0
 EXIT_AUTH_REQUIRED = 3
 EXIT_TOOL_ERROR = 5
