@@ -6,8 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 # pytest-xdist workers: `auto` is one per CPU; PYTEST_WORKERS=0 runs the tests in one
 # process (to use a debugger, say).
 PYTEST_WORKERS ?= auto
+# The MCP Inspector (tests/mcp_inspector), pinned in its package-lock.json: installed
+# when npm is on the machine; without npm its tests skip, saying why (and fail in CI).
+INSPECTOR := tests/mcp_inspector
+INSPECTOR_STAMP := $(INSPECTOR)/node_modules/.installed-stamp
+NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install run test lint typecheck pytest format clean bench
+.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +20,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(INSPECTOR_STAMP): $(INSPECTOR)/package.json $(INSPECTOR)/package-lock.json
+	npm ci --prefix $(INSPECTOR) --no-audit --no-fund --silent
+	@touch $@
+
+inspector-without-npm:
+	@echo "npm not found: the MCP Inspector is not installed (tests/mcp_inspector will skip)"
+
+install: $(STAMP) $(if $(NPM),$(INSPECTOR_STAMP),inspector-without-npm)
 
 run: install
 	$(BIN)/todochat serve
@@ -47,4 +59,4 @@ bench: install
 	$(BIN)/python -m bench.run --db $(DB) $(if $(filter 1 true yes,$(QUICK)),--quick) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules
