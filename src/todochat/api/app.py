@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from todochat import __version__
-from todochat.api import auth, chat, conversations, health, pages, tasks
+from todochat.api import access_tokens, auth, chat, conversations, health, pages, tasks
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import (
     BodySizeLimitMiddleware,
@@ -42,7 +42,14 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
 
     install_error_handlers(app)
-    routers = (health.router, auth.router, tasks.router, conversations.router, chat.router)
+    routers = (
+        health.router,
+        auth.router,
+        tasks.router,
+        conversations.router,
+        chat.router,
+        access_tokens.router,
+    )
     for router in (*routers, pages.router):
         app.include_router(router)
     app.mount("/static", pages.static_files(), name="static")

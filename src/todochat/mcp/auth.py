@@ -11,9 +11,11 @@ from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import TodochatError
 from todochat.mcp.outage import note_database_unavailable
 from todochat.security.tokens import InvalidTokenError, TokenService
-from todochat.services import auth
+from todochat.services import access_tokens, auth
 
 CLIENT_ID = "todochat"
+# The client id of a request authenticated by a personal access token.
+PAT_CLIENT_ID = "pat"
 # The `_meta` key that names the acting user on the in-process server. Only code in
 # this process can reach that server; the HTTP and stdio servers never read it.
 ACTING_USER_META = "todochat/acting_user"
@@ -33,6 +35,8 @@ class BearerTokenVerifier(TokenVerifier):
         self._database = database
 
     async def verify_token(self, token: str) -> AccessToken | None:
+        if access_tokens.is_personal_access_token(token):
+            return await verify_personal_access_token(self._database, token)
         try:
             identity = await self._tokens.verify(token)
             if identity.external:
@@ -52,6 +56,27 @@ class BearerTokenVerifier(TokenVerifier):
         )
 
 
+async def verify_personal_access_token(database: Database, token: str) -> AccessToken | None:
+    """A personal access token as the SDK's AccessToken (its scopes, its user as
+    subject), verified in a short transaction of its own (which notes its use); None
+    for an unknown, revoked or expired token, or when the database does not answer
+    (then noted, so that the request is answered 503 rather than 401)."""
+    try:
+        async with database.session() as session:
+            grant = await access_tokens.verify(session, token)
+    except TodochatError:
+        return None
+    except DATABASE_UNAVAILABLE as exc:
+        note_database_unavailable(exc)
+        return None
+    return AccessToken(
+        token=token,
+        client_id=PAT_CLIENT_ID,
+        scopes=list(grant.scopes),
+        subject=grant.user_id,
+    )
+
+
 def token_user(_ctx: Context) -> str | None:
     """Over HTTP: the user of the request's verified bearer token."""
     token = get_access_token()
@@ -63,6 +88,15 @@ def token_version(_ctx: Context) -> int | None:
     token = get_access_token()
     version = (token.claims or {}).get("ver") if token is not None else None
     return version if isinstance(version, int) else None
+
+
+def token_scopes(_ctx: Context) -> tuple[str, ...] | None:
+    """Over HTTP: what a personal access token may do; None (everything) for sign-in
+    tokens, whose AccessToken carries no scopes."""
+    token = get_access_token()
+    if token is None or token.client_id != PAT_CLIENT_ID:
+        return None
+    return tuple(token.scopes)
 
 
 def in_process_user(ctx: Context) -> str | None:

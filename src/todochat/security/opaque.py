@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-PERSONAL_ACCESS_TOKEN_PREFIX = "todochat_pat_"
-OAUTH_ACCESS_TOKEN_PREFIX = "todochat_oat_"
-OAUTH_REFRESH_TOKEN_PREFIX = "todochat_ort_"
+PERSONAL_ACCESS_TOKEN_PREFIX = "todochat_pat_"  # noqa: S105 - a prefix, not a secret
+OAUTH_ACCESS_TOKEN_PREFIX = "todochat_oat_"  # noqa: S105 - a prefix, not a secret
+OAUTH_REFRESH_TOKEN_PREFIX = "todochat_ort_"  # noqa: S105 - a prefix, not a secret
 OAUTH_CODE_PREFIX = "todochat_code_"
-OAUTH_CLIENT_SECRET_PREFIX = "todochat_cs_"
+OAUTH_CLIENT_SECRET_PREFIX = "todochat_cs_"  # noqa: S105 - a prefix, not a secret
 # 32 random bytes: 256 bits, far beyond guessing.
 TOKEN_BYTES = 32
 
