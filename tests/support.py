@@ -309,3 +309,22 @@ async def mcp_over_http(base_url: str, token: str | None) -> AsyncIterator[Clien
         Client(streamable_http_client(f"{base_url}/mcp", http_client=http)) as client,
     ):
         yield client
+
+
+async def make_access_token(
+    http: httpx.AsyncClient,
+    account: Account,
+    *,
+    name: str = "script",
+    scopes: list[str] | None = None,
+    expires_in_days: int | None = None,
+) -> dict[str, Any]:
+    """Make a personal access token over HTTP as `account` (signed in); the answer,
+    whose `token` is the token's text."""
+    body: dict[str, Any] = {"name": name, "expires_in_days": expires_in_days}
+    if scopes is not None:
+        body["scopes"] = scopes
+    response = await http.post(f"/api/{account.id}/tokens", json=body, headers=account.headers)
+    assert response.status_code == 201, response.text
+    made: dict[str, Any] = response.json()
+    return made

@@ -18,7 +18,18 @@ from tests.support import make_settings, sqlite_url
 from todochat import migrate
 from todochat.db import create_engine
 
-TABLES = {"users", "tasks", "conversations", "messages", "idempotency_keys", "rate_limit_buckets"}
+TABLES = {
+    "users",
+    "tasks",
+    "conversations",
+    "messages",
+    "idempotency_keys",
+    "rate_limit_buckets",
+    "personal_access_tokens",
+    "oauth_clients",
+    "oauth_codes",
+    "oauth_tokens",
+}
 INDEXES = {
     "tasks": {"ix_tasks_user_id_status", "ix_tasks_user_id_due_at", "ix_tasks_user_id_priority"},
     "conversations": {"ix_conversations_user_id_updated_at"},

@@ -11,7 +11,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from todochat import __version__
-from todochat.api import auth, chat, connections, conversations, health, oauth, pages, tasks
+from todochat.api import (
+    access_tokens,
+    auth,
+    chat,
+    connections,
+    conversations,
+    health,
+    oauth,
+    pages,
+    tasks,
+)
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import (
     BodySizeLimitMiddleware,
@@ -49,6 +59,7 @@ def build_app(runtime: Runtime) -> FastAPI:
         tasks.router,
         conversations.router,
         chat.router,
+        access_tokens.router,
         connections.router,
     )
     for router in (*routers, pages.router, oauth.router):

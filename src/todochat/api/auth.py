@@ -9,7 +9,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from todochat.api.deps import CurrentUser, Identity, SessionDep, runtime_of
+from todochat.api.deps import (
+    CurrentUser,
+    SessionDep,
+    SignedInIdentity,
+    SignedInUser,
+    runtime_of,
+)
 from todochat.api.schemas import BODY_ERRORS, UNAVAILABLE, error_responses
 from todochat.models import User
 from todochat.models.user import EMAIL_MAX_LENGTH, TIMEZONE_MAX_LENGTH
@@ -18,6 +24,15 @@ from todochat.services import auth, users
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=UNAVAILABLE)
 
 _UNAUTHORIZED = error_responses(e401="No token, or a token that proves nothing")
+# Personal access tokens may read who they act for (GET /me) but not manage the
+# account: the profile (its time zone decides what "today" means), the password and
+# signing out everywhere need a sign-in. A leaked token must not be able to lock its
+# owner out or sign them out of every device; and signing out everywhere would not
+# even revoke the personal access token it was sent with.
+_SIGNED_IN = error_responses(
+    e401="No token, or a token that proves nothing",
+    e403="A personal access token cannot manage the account",
+)
 _INVALID = error_responses(e422="Invalid input")
 # Sign-in attempts: wrong credentials, and too many of them.
 _SIGN_IN = error_responses(
@@ -140,15 +155,15 @@ async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
-@router.patch("/me", responses={**BODY_ERRORS, **_UNAUTHORIZED, **_INVALID})
-async def update_me(body: ProfileIn, user: CurrentUser, session: SessionDep) -> UserOut:
+@router.patch("/me", responses={**BODY_ERRORS, **_SIGNED_IN, **_INVALID})
+async def update_me(body: ProfileIn, user: SignedInUser, session: SessionDep) -> UserOut:
     """Change your name or time zone (which decides what "today" means)."""
     updated = await users.update_profile(session, user.id, name=body.name, timezone=body.timezone)
     return UserOut.model_validate(updated)
 
 
-@router.post("/logout", status_code=204, responses=_UNAUTHORIZED)
-async def logout(user: CurrentUser, session: SessionDep) -> Response:
+@router.post("/logout", status_code=204, responses=_SIGNED_IN)
+async def logout(user: SignedInUser, session: SessionDep) -> Response:
     """Sign out everywhere: every token this server issued you so far (on any device,
     REST and MCP alike) stops working. Tokens from an external provider are not
     affected: sign out there."""
@@ -162,14 +177,14 @@ async def logout(user: CurrentUser, session: SessionDep) -> Response:
         **BODY_ERRORS,
         **error_responses(
             e401="No token, or a token that proves nothing",
-            e403="The current password is incorrect",
+            e403="The current password is incorrect, or the token is a personal access token",
             e429="Too many attempts for this account or address",
         ),
         **_INVALID,
     },
 )
 async def change_password(
-    body: PasswordChangeIn, identity: Identity, request: Request, session: SessionDep
+    body: PasswordChangeIn, identity: SignedInIdentity, request: Request, session: SessionDep
 ) -> TokenOut:
     """Change your password (the current one is required). Every token issued so far
     stops working; the answer carries a fresh one."""

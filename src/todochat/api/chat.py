@@ -21,9 +21,9 @@ from todochat.agent.chat import (
     TurnReplayed,
     TurnStarted,
 )
-from todochat.api.deps import PathIdentity, runtime_of
+from todochat.api.deps import TurnIdentity, runtime_of
 from todochat.api.errors import error_response
-from todochat.api.idempotency import idempotent_request, replay_response
+from todochat.api.idempotency import replay_response, turn_request
 from todochat.api.schemas import (
     BODY_ERRORS,
     ERROR_RESPONSES,
@@ -57,7 +57,7 @@ class ChatOut(BaseModel):
 
 
 # A turn's Idempotency-Key, when it is sent.
-TurnKey = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
+TurnKey = Annotated[IdempotentRequest | None, Depends(turn_request)]
 
 _FAILURES = {
     **BODY_ERRORS,
@@ -94,7 +94,7 @@ def _failure_response(failed: TurnFailed) -> JSONResponse:
 
 @router.post("", responses=_FAILURES, response_model=ChatOut, response_model_exclude_none=True)
 async def chat(
-    body: ChatIn, identity: PathIdentity, request: Request, key: TurnKey
+    body: ChatIn, identity: TurnIdentity, request: Request, key: TurnKey
 ) -> ChatOut | JSONResponse:
     """One chat turn: the agent reads the conversation, calls tools, answers. With an
     `Idempotency-Key`, a repeat gets the first turn's answer and runs nothing."""
@@ -150,7 +150,7 @@ _running_turns: set[asyncio.Task[None]] = set()
     response_class=StreamingResponse,
 )
 async def chat_stream(
-    body: ChatIn, identity: PathIdentity, request: Request, key: TurnKey
+    body: ChatIn, identity: TurnIdentity, request: Request, key: TurnKey
 ) -> StreamingResponse:
     """The same turn as Server-Sent Events: `start`, `tool_call`, `delta` (text),
     then `done` with the final object, or `error`. With an `Idempotency-Key`, a repeat

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todochat.api.deps import Identity
+from todochat.api.deps import Identity, TurnIdentity
 from todochat.services import idempotency
 from todochat.services.idempotency import Claim, IdempotentRequest, StoredResponse
 
@@ -34,6 +34,18 @@ def replay_response(stored: StoredResponse) -> JSONResponse:
     )
 
 
+def _idempotent_request(
+    request: Request, subject: str, key: str | None, body: bytes
+) -> IdempotentRequest | None:
+    if key is None:
+        return None
+    idempotency.check_key(key)
+    path = request.url.path
+    # `/api/me/...` and `/api/<your id>/...` are the same request.
+    path = path.replace("/api/me/", f"/api/{subject}/", 1)
+    return IdempotentRequest(key, idempotency.fingerprint(request.method, path, body))
+
+
 async def idempotent_request(
     request: Request,
     identity: Identity,
@@ -41,14 +53,19 @@ async def idempotent_request(
 ) -> IdempotentRequest | None:
     """The request's key and fingerprint; None without a key. The body was read
     already to parse it (Starlette keeps it), so this reads no more of the stream."""
-    if key is None:
-        return None
-    idempotency.check_key(key)
-    path = request.url.path
-    # `/api/me/...` and `/api/<your id>/...` are the same request.
-    path = path.replace("/api/me/", f"/api/{identity.subject}/", 1)
-    body = await request.body()
-    return IdempotentRequest(key, idempotency.fingerprint(request.method, path, body))
+    body = await request.body() if key is not None else b""
+    return _idempotent_request(request, identity.subject, key, body)
+
+
+async def turn_request(
+    request: Request,
+    identity: TurnIdentity,
+    key: Annotated[str | None, Header(alias=idempotency.HEADER, description=_KEY_HELP)] = None,
+) -> IdempotentRequest | None:
+    """As `idempotent_request`, for a chat turn (whose caller is a TurnIdentity: the
+    request holds no session of its own)."""
+    body = await request.body() if key is not None else b""
+    return _idempotent_request(request, identity.subject, key, body)
 
 
 class Idempotency:

@@ -63,11 +63,13 @@ from todochat.security.opaque import (
     digest,
 )
 from todochat.security.tokens import InvalidTokenError, TokenService
-from todochat.services import auth, oauth
+from todochat.services import access_tokens, auth, oauth
 from todochat.services.oauth import IssuedTokens, Lifetimes
 
 # Own sign-in tokens and external identity tokens have no client.
 SIGN_IN_CLIENT_ID = "todochat"
+# The client id of a request authenticated by a personal access token.
+PAT_CLIENT_ID = "pat"
 CONSENT_PATH = "/oauth/consent"
 _CONSENT_PURPOSE = "oauth-consent"
 _CONSENT_SECONDS = 600
@@ -305,6 +307,8 @@ class TodochatOAuthProvider:
         try:
             if token.startswith(OAUTH_ACCESS_TOKEN_PREFIX):
                 return await self._oauth_access_token(token)
+            if access_tokens.is_personal_access_token(token):
+                return await self._personal_access_token(token)
             return await self._sign_in_token(token)
         except DATABASE_UNAVAILABLE as exc:
             # Not a bad token: the request is answered 503 rather than 401.
@@ -335,6 +339,21 @@ class TodochatOAuthProvider:
             expires_at=int(found.expires_at.timestamp()),
             resource=found.resource,
             subject=found.user_id,
+        )
+
+    async def _personal_access_token(self, token: str) -> AccessToken | None:
+        """A personal access token: good for /mcp within its scopes (its use noted)."""
+        try:
+            async with self._database.session() as session:
+                grant = await access_tokens.verify(session, token)
+        except TodochatError:
+            return None
+        return AccessToken(
+            token=token,
+            client_id=PAT_CLIENT_ID,
+            scopes=list(grant.scopes),
+            subject=grant.user_id,
+            resource=self.resource_url,
         )
 
     async def _sign_in_token(self, token: str) -> AccessToken | None:

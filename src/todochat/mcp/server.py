@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from todochat import __version__
 from todochat.config import Settings
 from todochat.db import Database
-from todochat.mcp.auth import token_user, token_version
+from todochat.mcp.auth import token_scopes, token_user, token_version
 from todochat.mcp.oauth import TodochatOAuthProvider, oauth_available, resource_metadata_url
 from todochat.mcp.outage import DatabaseOutageGuard
 from todochat.mcp.scope_challenge import RequestTokenVerifier, ScopeChallenge
@@ -59,7 +59,7 @@ def build_http_mcp_server(
         ),
         log_level="WARNING",
     )
-    register_task_tools(server, database, token_user, token_version, before_call)
+    register_task_tools(server, database, token_user, token_version, before_call, token_scopes)
     return server
 
 

@@ -17,6 +17,7 @@ from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import RateLimitedError, TodochatError
 from todochat.mcp.outage import note_database_unavailable
 from todochat.models import User
+from todochat.security.scopes import WRITE
 from todochat.services import auth, users
 from todochat.tools import ListStatus, Priority, TaskChange, TaskItem
 
@@ -25,6 +26,8 @@ ResultT = TypeVar("ResultT")
 ActingUser = Callable[[Context], str | None]
 # The version of the call's own token (None when there is no token to revoke).
 TokenVersion = Callable[[Context], int | None]
+# What the call's token may do (None: everything; see security/scopes.py).
+TokenScopes = Callable[[Context], tuple[str, ...] | None]
 # Run in each call's unit of work with the acting user's id, before the tool (the
 # per-user rate limit at /mcp); a TodochatError it raises becomes the call's tool error.
 BeforeCall = Callable[[AsyncSession, str], Awaitable[None]]
@@ -55,17 +58,27 @@ def _no_token(_ctx: Context) -> int | None:
     return None
 
 
+def _every_scope(_ctx: Context) -> tuple[str, ...] | None:
+    return None
+
+
+# The tools that change nothing: all a token without tasks:write may call.
+_READING_TOOLS: frozenset[Callable[..., Awaitable[Any]]] = frozenset({tools.list_tasks})
+
+
 def register_task_tools(
     server: MCPServer,
     database: Database,
     acting_user: ActingUser,
     token_version: TokenVersion = _no_token,
     before_call: BeforeCall | None = None,
+    token_scopes: TokenScopes = _every_scope,
 ) -> None:
     """Add the five tools to `server`; each call is one unit of work on `database`,
     acting for the user `acting_user` finds in the call's context (refused if
     `token_version` finds a token revoked since), after `before_call` (the per-user
-    rate limit, if any) let it through."""
+    rate limit, if any) let it through. A token whose `token_scopes` lack
+    tasks:write may only call the tools that change nothing."""
 
     async def run(
         ctx: Context,
@@ -78,6 +91,9 @@ def register_task_tools(
             raise ToolError("not authenticated: tools act for an authenticated user only")
         if claimed_user_id not in (None, "", "me", user_id):
             raise ToolError("user_id does not match the authenticated user: refused")
+        granted = token_scopes(ctx)
+        if granted is not None and WRITE not in granted and tool not in _READING_TOOLS:
+            raise ToolError(f"insufficient scope: this token lacks {WRITE}")
         try:
             async with database.session() as session:
                 if before_call is not None:

@@ -47,6 +47,15 @@ class TokenIdentity:
     # token issued before versions existed). Checked against the user row on every
     # request. None for external tokens, which this server cannot revoke.
     version: int | None = None
+    # What the token may do: None for sign-in tokens (own and external), which may do
+    # everything; a personal access token's scopes otherwise (see security/scopes.py).
+    scopes: tuple[str, ...] | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether this is a sign-in token rather than a personal access token: only
+        a sign-in may manage the account (tokens, password, signing out everywhere)."""
+        return self.scopes is None
 
 
 def resolve_jwt_secret(configured: SecretStr | None, sqlite_file: str | None) -> str:

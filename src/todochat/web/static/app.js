@@ -103,6 +103,9 @@ function signOut() {
   state.conversationId = null;
   $("#messages").replaceChildren();
   $("#task-list").replaceChildren();
+  $("#token-list").replaceChildren();
+  hideNewToken();
+  $("#access-tokens").open = false;
   showAuth();
 }
 
@@ -310,6 +313,111 @@ async function deleteTask(task) {
   await loadTasks();
 }
 
+// ---- Access tokens -------------------------------------------------------------
+// A new token's text lives only in the "copy it now" box until it is dismissed:
+// it is never stored, and the list shows names and dates only.
+
+function formatDay(iso) {
+  return iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" }) : "";
+}
+
+function scopeLabel(scopes) {
+  return scopes.includes("tasks:write") ? "read and write" : "read only";
+}
+
+async function loadTokens() {
+  try {
+    renderTokens(await request("GET", "/api/me/tokens"));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    showTokenError(error.message || "Could not load your access tokens.");
+  }
+}
+
+function renderTokens(tokens) {
+  const list = $("#token-list");
+  if (!tokens.length) {
+    list.replaceChildren(el("li", { class: "empty" }, "No access tokens yet."));
+    return;
+  }
+  list.replaceChildren(...tokens.map((token) => el("li", { class: "token", "data-token-id": token.id },
+    el("div", { class: "token-body" },
+      el("span", { class: "name" }, token.name),
+      el("span", { class: "meta" },
+        el("span", { class: "badge scopes" }, scopeLabel(token.scopes)),
+        el("span", { class: "created" }, `created ${formatDay(token.created_at)}`),
+        el("span", { class: "last-used" },
+          token.last_used_at ? `last used ${formatDay(token.last_used_at)}` : "never used"),
+        token.expires_at ? el("span", { class: "expires" }, `expires ${formatDay(token.expires_at)}`) : null)),
+    el("button", {
+      class: "icon danger", "aria-label": `Revoke token ${token.name}`,
+      onclick: () => revokeToken(token),
+    }, "Revoke"))));
+}
+
+function showTokenError(message) {
+  const box = $("#token-error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function hideNewToken() {
+  $("#new-token-value").value = "";
+  $("#new-token").hidden = true;
+  $("#copy-token").textContent = "Copy";
+}
+
+async function createToken(event) {
+  event.preventDefault();
+  const form = event.target;
+  const name = form.name.value.trim();
+  if (!name) {
+    showTokenError("Give the token a name, to know later where it is used.");
+    form.name.focus();
+    return;
+  }
+  showTokenError("");
+  hideNewToken();
+  $("#token-create").disabled = true;
+  try {
+    const scopes = form.access.value === "read" ? ["tasks:read"] : ["tasks:read", "tasks:write"];
+    const made = await request("POST", "/api/me/tokens", { name, scopes });
+    form.reset();
+    $("#new-token-value").value = made.token;
+    $("#new-token").hidden = false;
+    $("#copy-token").focus();
+    await loadTokens();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    showTokenError(error instanceof ApiError ? error.message : "Could not reach the server.");
+  } finally {
+    $("#token-create").disabled = false;
+  }
+}
+
+async function copyToken() {
+  const input = $("#new-token-value");
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch {
+    // No clipboard API (a page not served over https, say): the old way.
+    input.select();
+    document.execCommand("copy");
+  }
+  $("#copy-token").textContent = "Copied";
+}
+
+async function revokeToken(token) {
+  if (!confirm(`Revoke the token “${token.name}”? Anything using it stops working.`)) return;
+  try {
+    await request("DELETE", `/api/me/tokens/${token.id}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    showTokenError(error.message || "Could not revoke the token.");
+  }
+  await loadTokens();
+}
+
 // Run an action; show its failure in the thread instead of losing it.
 async function guarded(action) {
   try {
@@ -358,6 +466,10 @@ function wire() {
     }
   });
   $("#task-filter").addEventListener("change", () => loadTasks());
+  $("#access-tokens").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadTokens(); });
+  $("#token-form").addEventListener("submit", createToken);
+  $("#copy-token").addEventListener("click", copyToken);
+  $("#dismiss-token").addEventListener("click", hideNewToken);
   $("#toggle-conversations").addEventListener("click", (e) => toggle("show-conversations", e.currentTarget));
   $("#toggle-tasks").addEventListener("click", (e) => toggle("show-tasks", e.currentTarget));
 }
