@@ -47,6 +47,9 @@ HERE = Path(__file__).resolve().parent
 INSPECTOR = HERE / "node_modules" / ".bin" / "mcp-inspector"
 IN_CI = bool(os.environ.get("CI"))
 INSPECTOR_SECONDS = 120
+# How long the Inspector waits for the server to answer `initialize` (its default, 15 s,
+# is less than a `todochat mcp` process can take to start on a busy machine).
+CONNECT_MILLISECONDS = 90_000
 FIVE_TOOLS = {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
 EMAIL = "ada@example.com"
 
@@ -122,6 +125,8 @@ class Target:
                 "--cli",
                 "--format",
                 "json",
+                "--connect-timeout",
+                str(CONNECT_MILLISECONDS),
                 "--method",
                 method,
                 *options,
