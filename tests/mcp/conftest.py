@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
+from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
-from mcp import Client
 from tests.chat.chat_helpers import Chatter, ThreadedServer
 from tests.support import in_own_task, register
 from todochat.config import Settings

@@ -5,6 +5,7 @@ the structured result of every change."""
 from __future__ import annotations
 
 from mcp import Client
+
 from tests.chat.chat_helpers import Chatter
 
 from .conftest import structured, text_of

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcp import Client
+
 from tests.chat.chat_helpers import Chatter
 
 from .conftest import structured, text_of

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import pytest
+from mcp import Client, MCPError
 from mcp.types import TextContent, TextResourceContents
 
-from mcp import Client, MCPError
 from tests.chat.chat_helpers import Chatter
 
 

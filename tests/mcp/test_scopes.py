@@ -8,10 +8,10 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
 from mcp.types import TextResourceContents
 
-from mcp import Client, MCPError
 from tests.support import in_own_task
 from todochat.db import Database
 from todochat.mcp.resources import register_task_resources

@@ -4,9 +4,9 @@ optional user_id argument is advertised (it is accepted either way)."""
 from __future__ import annotations
 
 import httpx
+from mcp import Client
 from mcp.types import Tool
 
-from mcp import Client
 from tests.chat.chat_helpers import Chatter, ThreadedServer
 from tests.support import in_own_task, register
 from todochat.config import Settings
