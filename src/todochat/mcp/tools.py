@@ -9,6 +9,7 @@ JSON dump."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -181,7 +182,8 @@ def _add(
     schema unless `advertise_user_id`. The annotation is swapped before the SDK reads
     the signature (it evaluates string annotations only, so an object stays as is)."""
     fn.__annotations__["user_id"] = UserIdArgument if advertise_user_id else HiddenUserIdArgument
-    server.add_tool(fn, annotations=annotations)
+    # The docstring without its source indentation: every space costs the model tokens.
+    server.add_tool(fn, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations)
 
 
 def _result(change: BaseModel, text: str) -> CallToolResult:
