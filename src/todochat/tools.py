@@ -28,6 +28,7 @@ Priority = Literal["low", "medium", "high", "urgent"]
 ListStatus = Literal["all", "pending", "in_progress", "completed", "archived"]
 # What update_task may set: "pending" reopens a task.
 SetStatus = Literal["pending", "in_progress", "completed", "archived"]
+SET_STATUSES: tuple[str, ...] = ("pending", "in_progress", "completed", "archived")
 TOOL_NAMES = ("add_task", "list_tasks", "complete_task", "delete_task", "update_task")
 LIST_DEFAULT_LIMIT = 50
 LIST_MAX_LIMIT = PAGE_MAX_LIMIT
@@ -319,7 +320,6 @@ async def update_task(
     return TaskChange.of(task, "updated", user.timezone)
 
 
-SET_STATUSES: tuple[str, ...] = ("pending", "in_progress", "completed", "archived")
 ToolResult = TaskChange | TaskListing
 TOOL_FUNCTIONS: dict[str, Any] = {
     "add_task": add_task,
