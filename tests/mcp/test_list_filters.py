@@ -128,3 +128,14 @@ async def test_listed_items_keep_the_original_fields(amys_mcp: Client, amy: Chat
         "priority": "medium",
         "due_date": "2031-01-10T23:59:59+01:00",
     }
+
+
+async def test_list_tasks_text_is_one_short_line_per_task(amys_mcp: Client, amy: Chatter) -> None:
+    await amy.add_task("Buy milk", priority="high")
+    await amy.add_task("Call mom")
+    result = await amys_mcp.call_tool("list_tasks", {})
+    assert text_of(result).splitlines() == [
+        "2 task(s):",
+        "#1 Buy milk (pending, high)",
+        "#2 Call mom (pending, medium)",
+    ]
