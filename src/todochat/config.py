@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # Host headers and origins accepted at /mcp besides localhost (DNS-rebinding guard).
     mcp_allowed_hosts: list[str] = Field(default_factory=list)
     mcp_allowed_origins: list[str] = Field(default_factory=list)
+    # Whether the MCP tools list their optional `user_id` argument in tools/list. It is
+    # accepted either way (and must name the authenticated user); hidden by default,
+    # since a model fills in every argument it sees and this one only costs tokens.
+    mcp_advertise_user_id: bool = False
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Server limits (per worker; see todochat.serving). A client has this long to send a
     # whole request once its connection opens or the request starts (slow senders are

@@ -164,7 +164,9 @@ class Runtime:
     async def serve_mcp_stdio(self, email: str) -> None:
         """Serve the tools on stdin/stdout for the account with this email."""
         async with self.database_ready():
-            await serve_stdio(self.database, email)
+            await serve_stdio(
+                self.database, email, advertise_user_id=self.settings.mcp_advertise_user_id
+            )
 
 
 def jwt_secret(settings: Settings) -> str:

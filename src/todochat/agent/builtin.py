@@ -41,7 +41,7 @@ from todochat.agent.language.slots import read_new_tasks
 from todochat.agent.language.when import find_when
 from todochat.agent.toolbox import ToolCallRecord
 from todochat.services.dates import last_day_of
-from todochat.tools import TaskChange, TaskItem
+from todochat.tools import TaskChange, TaskItem, TaskListing
 
 # The most tasks one message may change or add.
 MAX_TASKS_AT_ONCE = 10
@@ -114,9 +114,9 @@ def _changed(call: ToolCallRecord) -> TaskChange:
 
 
 def _listed(call: ToolCallRecord) -> list[TaskItem] | None:
-    if not call.ok or not isinstance(call.value, list):
+    if not call.ok or not isinstance(call.value, TaskListing):
         return None
-    return call.value
+    return call.value.tasks
 
 
 class _Turn:

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from todochat.errors import TodochatError
 from todochat.mcp.auth import ACTING_USER_META
 from todochat.models import User
-from todochat.tools import TOOL_FUNCTIONS, ToolResult, result_as_json
+from todochat.tools import TOOL_FUNCTIONS, TaskListing, ToolResult, result_as_json
 
 _SDK_ERROR_PREFIX = "Error executing tool "
 
@@ -48,21 +48,33 @@ class ToolCallRecord:
     def as_json(self) -> dict[str, Any]:
         """`{name, arguments, result}` or `{name, arguments, error}`, as stored with the
         assistant message. A listing is kept as what was listed (count and numbers),
-        enough to follow up on ("the second one"), not every task it showed."""
+        enough to follow up on ("the second one"), not every task it showed; a change
+        as its original `{task_id, status, title}` (plus `task_ids` when several were
+        added), not the whole stored task the tool returned (history stays short)."""
         if self.error is not None:
             return {"name": self.name, "arguments": self.arguments, "error": self.error}
         return {"name": self.name, "arguments": self.arguments, "result": self._stored_result()}
 
     def _stored_result(self) -> Any:
-        if isinstance(self.value, list):
-            numbers = [item.id for item in self.value]
+        if isinstance(self.value, TaskListing):
+            numbers = [item.id for item in self.value.tasks]
             return {"count": len(numbers), "task_ids": numbers}
-        if self.name == "list_tasks" and isinstance(self.result, list):
-            numbers = [item["id"] for item in self.result if isinstance(item, dict)]
+        listed = self.result.get("tasks") if isinstance(self.result, dict) else self.result
+        if self.name == "list_tasks" and isinstance(listed, list):
+            numbers = [item["id"] for item in listed if isinstance(item, dict)]
             return {"count": len(numbers), "task_ids": numbers}
-        if self.value is not None:
-            return result_as_json(self.value)
-        return self.result
+        result = result_as_json(self.value) if self.value is not None else self.result
+        if isinstance(result, dict) and {"task_id", "status", "title"} <= result.keys():
+            return _compact_change(result)
+        return result
+
+
+def _compact_change(result: dict[str, Any]) -> dict[str, Any]:
+    compact = {key: result[key] for key in ("task_id", "status", "title")}
+    added = result.get("tasks")
+    if isinstance(added, list) and len(added) > 1:
+        compact["task_ids"] = [item.get("number") for item in added if isinstance(item, dict)]
+    return compact
 
 
 class Tools(Protocol):

@@ -24,11 +24,11 @@ def token_version(_ctx: Context) -> int | None:
     return version if isinstance(version, int) else None
 
 
-def token_scopes(_ctx: Context) -> tuple[str, ...] | None:
+def token_scopes(_ctx: Context) -> frozenset[str] | None:
     """Over HTTP: what the request's token may do (every token at /mcp carries its
     scopes; a sign-in token carries them all)."""
     token = get_access_token()
-    return tuple(token.scopes) if token is not None else None
+    return frozenset(token.scopes) if token is not None else None
 
 
 def in_process_user(ctx: Context) -> str | None:

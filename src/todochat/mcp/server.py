@@ -15,22 +15,31 @@ from todochat.db import Database
 from todochat.mcp.auth import token_scopes, token_user, token_version
 from todochat.mcp.oauth import TodochatOAuthProvider, oauth_available, resource_metadata_url
 from todochat.mcp.outage import DatabaseOutageGuard
+from todochat.mcp.resources import register_task_resources
 from todochat.mcp.scope_challenge import RequestTokenVerifier, ScopeChallenge
-from todochat.mcp.tools import ActingUser, BeforeCall, register_task_tools
+from todochat.mcp.tools import REQUIRED_SCOPE, ActingUser, BeforeCall, register_task_tools
 
 INSTRUCTIONS = (
     "Manage the user's todo list. Tasks are known by their number (task_id). "
-    "Use list_tasks to find a task's number before changing it."
+    "Use list_tasks (filters: status, query, due_before/due_after, overdue, priority; "
+    "page with cursor) to find a task's number before changing it. Add several tasks "
+    "in one add_task call with tasks=[...]. Finished work is completed, not deleted; "
+    "update_task with status='pending' reopens a task. Dates may be plain words "
+    "('friday 5pm'), read in the user's time zone."
 )
 
 
-def build_mcp_server(database: Database, acting_user: ActingUser) -> MCPServer:
-    """The five task tools on an MCP server, acting for whoever `acting_user` finds in
-    each call's context (a fixed user over stdio, the agent's user in-process)."""
+def build_mcp_server(
+    database: Database, acting_user: ActingUser, *, advertise_user_id: bool = False
+) -> MCPServer:
+    """The five task tools, resources and prompts on an MCP server, acting for whoever
+    `acting_user` finds in each call's context (a fixed user over stdio, the agent's
+    user in-process); `user_id` is advertised only if `advertise_user_id`."""
     server = MCPServer(
         name="todochat", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
     )
-    register_task_tools(server, database, acting_user)
+    run = register_task_tools(server, database, acting_user, advertise_user_id=advertise_user_id)
+    register_task_resources(server, run)
     return server
 
 
@@ -59,18 +68,18 @@ def build_http_mcp_server(
         ),
         log_level="WARNING",
     )
-    register_task_tools(server, database, token_user, token_version, before_call, token_scopes)
+    run = register_task_tools(
+        server,
+        database,
+        token_user,
+        token_version,
+        before_call,
+        granted_scopes=token_scopes,
+        advertise_user_id=settings.mcp_advertise_user_id,
+    )
+    register_task_resources(server, run)
     return server
 
-
-# The scope each tool needs. TODO(merge): from mcp.tools.
-REQUIRED_SCOPE = {
-    "list_tasks": "tasks:read",
-    "add_task": "tasks:write",
-    "complete_task": "tasks:write",
-    "delete_task": "tasks:write",
-    "update_task": "tasks:write",
-}
 
 # JSON-RPC's "invalid request", as the SDK answers other refused requests.
 _INVALID_REQUEST = -32600
