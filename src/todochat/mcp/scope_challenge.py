@@ -1,5 +1,5 @@
 """Scopes at /mcp, the way the MCP authorization spec asks: a tool call that needs a
-scope the token lacks is answered `403` with `WWW-Authenticate: Bearer
+scope an OAuth token lacks is answered `403` with `WWW-Authenticate: Bearer
 error="insufficient_scope", scope="…"`, so that a client can ask the user for more
 (step-up) instead of handing the model an error it cannot fix.
 
@@ -19,6 +19,7 @@ from mcp.server.auth.provider import AccessToken
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from todochat.mcp.oauth import TodochatOAuthProvider
+from todochat.security.opaque import OAUTH_ACCESS_TOKEN_PREFIX
 
 # (token, what it proved) for the request being served.
 _verified: ContextVar[tuple[str, AccessToken | None] | None] = ContextVar(
@@ -42,7 +43,7 @@ class RequestTokenVerifier:
 
 
 class ScopeChallenge:
-    """Refuses a `tools/call` whose tool needs a scope the bearer token lacks."""
+    """Refuses a `tools/call` whose tool needs a scope the OAuth token lacks."""
 
     def __init__(
         self,
@@ -63,7 +64,14 @@ class ScopeChallenge:
             return
         access = await self._provider.load_access_token(token)
         _verified.set((token, access))
-        if access is None or set(self._required_scope.values()) <= set(access.scopes):
+        # Only an OAuth client can act on a challenge (by asking the user for more);
+        # a personal access token lacking a scope gets the tool's own error instead,
+        # which the model can relay.
+        if (
+            access is None
+            or not token.startswith(OAUTH_ACCESS_TOKEN_PREFIX)
+            or set(self._required_scope.values()) <= set(access.scopes)
+        ):
             await self.app(scope, receive, send)
             return
         body, receive = await _read_body(receive)
