@@ -50,3 +50,15 @@ async def test_another_users_connection_is_neither_listed_nor_removable(
     assert seen_by_ben == []
     assert removed_by_ben.status_code == 404
     assert await mcp_status(http, tokens["access_token"]) == 200
+
+
+async def test_signing_out_everywhere_disconnects_every_application(
+    http: httpx.AsyncClient, assistant: OAuthClient, amy: Account
+) -> None:
+    tokens = await assistant.tokens_for(amy.email)
+
+    signed_out = await http.post("/api/auth/logout", headers=amy.headers)
+
+    assert signed_out.status_code == 204
+    assert await mcp_status(http, tokens["access_token"]) == 401
+    assert (await assistant.refresh(tokens["refresh_token"])).status_code == 400

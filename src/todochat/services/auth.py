@@ -13,7 +13,7 @@ from todochat.errors import (
 from todochat.models import User
 from todochat.security.passwords import hash_password_async, verify_password_async
 from todochat.security.tokens import TokenIdentity
-from todochat.services import users
+from todochat.services import oauth, users
 
 PASSWORD_MAX_LENGTH = 256
 PASSWORD_MIN_LENGTH = 8
@@ -72,7 +72,9 @@ def check_token_version(user: User, version: int | None) -> None:
 
 async def revoke_tokens(session: AsyncSession, user_id: str) -> User:
     """Sign out everywhere: every own token issued so far stops working (the user's
-    token_version moves on). External providers' tokens are not affected."""
+    token_version moves on), and so does every application connected over OAuth.
+    External providers' tokens and personal access tokens are not affected."""
+    await oauth.revoke_user_grants(session, user_id)
     return await users.bump_token_version(session, user_id)
 
 
@@ -93,6 +95,7 @@ async def change_password(
         raise ForbiddenError("the current password is incorrect")
     check_password_strength(new_password, password_min_length)
     password_hash = await hash_password_async(new_password)
+    await oauth.revoke_user_grants(session, user.id)
     return await users.set_password(session, user.id, password_hash)
 
 

@@ -224,6 +224,12 @@ async def revoke_grant(session: AsyncSession, grant_id: uuid.UUID) -> None:
     await session.exec(delete(OAuthToken).where(col(OAuthToken.grant_id) == grant_id))
 
 
+async def revoke_user_grants(session: AsyncSession, user_id: str) -> None:
+    """Revoke every token the user's connected applications hold (sign-out
+    everywhere, a new password)."""
+    await session.exec(delete(OAuthToken).where(col(OAuthToken.user_id) == user_id))
+
+
 async def purge_expired(session: AsyncSession) -> None:
     """Forget codes and tokens past their expiry (run now and then, not per request)."""
     now = _now()
