@@ -81,3 +81,27 @@ async def test_someone_signed_in_to_the_chat_page_allows_without_typing_a_passwo
 
     assert email in shown
     assert exchanged.status_code == 200
+
+
+async def test_a_connected_app_is_listed_in_the_page_and_disconnected_from_there(
+    browser: Any, live_server: str
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        account = await register(http, unique_email("apps"))
+        assistant = await OAuthClient.register(http, client_name="Claude (test)")
+        tokens = await assistant.tokens_for(account.email)
+        page = await open_page(browser, live_server)
+        await page.evaluate("token => localStorage.setItem('todochat.token', token)", account.token)
+        await page.reload()
+        page.on("dialog", lambda dialog: dialog.accept())
+
+        await page.click("#connections summary")
+        row = page.locator("#connection-list li", has_text="Claude (test)")
+        await row.wait_for()
+        shown = await row.inner_text()
+        await page.click("button[aria-label='Disconnect Claude (test)']")
+        await page.locator("#connection-list li.empty").wait_for()
+        refreshed = await assistant.refresh(tokens["refresh_token"])
+
+    assert "read and write" in shown
+    assert refreshed.status_code == 400

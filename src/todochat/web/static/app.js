@@ -106,6 +106,8 @@ function signOut() {
   $("#token-list").replaceChildren();
   hideNewToken();
   $("#access-tokens").open = false;
+  $("#connection-list").replaceChildren();
+  $("#connections").open = false;
   showAuth();
 }
 
@@ -418,6 +420,49 @@ async function revokeToken(token) {
   await loadTokens();
 }
 
+// ---- Connected apps ------------------------------------------------------------
+// Applications the user let in over OAuth; disconnecting revokes their tokens.
+
+async function loadConnections() {
+  const box = $("#connection-error");
+  box.hidden = true;
+  try {
+    renderConnections(await request("GET", "/api/me/connections"));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    box.textContent = error instanceof ApiError ? error.message : "Could not reach the server.";
+    box.hidden = false;
+  }
+}
+
+function renderConnections(connections) {
+  const list = $("#connection-list");
+  if (!connections.length) {
+    list.replaceChildren(el("li", { class: "empty" }, "No connected apps."));
+    return;
+  }
+  list.replaceChildren(...connections.map((connection) => el("li", { class: "token", "data-connection-id": connection.id },
+    el("div", { class: "token-body" },
+      el("span", { class: "name" }, connection.client_name),
+      el("span", { class: "meta" },
+        el("span", { class: "badge scopes" }, scopeLabel(connection.scopes)),
+        el("span", { class: "created" }, `renewed ${formatDay(connection.renewed_at)}`))),
+    el("button", {
+      class: "icon danger", "aria-label": `Disconnect ${connection.client_name}`,
+      onclick: () => disconnect(connection),
+    }, "✕"))));
+}
+
+async function disconnect(connection) {
+  if (!confirm(`Disconnect “${connection.client_name}”? It loses access to your tasks.`)) return;
+  try {
+    await request("DELETE", `/api/me/connections/${connection.id}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+  }
+  await loadConnections();
+}
+
 // Run an action; show its failure in the thread instead of losing it.
 async function guarded(action) {
   try {
@@ -467,6 +512,7 @@ function wire() {
   });
   $("#task-filter").addEventListener("change", () => loadTasks());
   $("#access-tokens").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadTokens(); });
+  $("#connections").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadConnections(); });
   $("#token-form").addEventListener("submit", createToken);
   $("#copy-token").addEventListener("click", copyToken);
   $("#dismiss-token").addEventListener("click", hideNewToken);
