@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support import Account
+from tests.support import Account, bearer, make_access_token
 
 from .support import OAuthClient
 from .test_authorization_server import mcp_status
@@ -62,3 +62,13 @@ async def test_signing_out_everywhere_disconnects_every_application(
     assert signed_out.status_code == 204
     assert await mcp_status(http, tokens["access_token"]) == 401
     assert (await assistant.refresh(tokens["refresh_token"])).status_code == 400
+
+
+async def test_a_personal_access_token_cannot_manage_connected_applications(
+    http: httpx.AsyncClient, amy: Account
+) -> None:
+    made = await make_access_token(http, amy)
+
+    listed = await http.get("/api/me/connections", headers=bearer(made["token"]))
+
+    assert listed.status_code == 403

@@ -1,5 +1,6 @@
 """Applications a user connected over OAuth (hosted assistants, MCP clients): listed,
-and disconnected, which revokes their tokens at once."""
+and disconnected, which revokes their tokens at once. Managing them needs a sign-in:
+a personal access token gets 403, as for managing tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from todochat.api.deps import PathUser, SessionDep
+from todochat.api.deps import SessionDep, SignedInPathUser
 from todochat.api.schemas import ERROR_RESPONSES
 from todochat.services import oauth
 
@@ -28,7 +29,7 @@ class ConnectionOut(BaseModel):
 
 
 @router.get("")
-async def list_connections(user: PathUser, session: SessionDep) -> list[ConnectionOut]:
+async def list_connections(user: SignedInPathUser, session: SessionDep) -> list[ConnectionOut]:
     """The applications that can reach your tasks through /mcp, newest first."""
     return [
         ConnectionOut(
@@ -44,7 +45,7 @@ async def list_connections(user: PathUser, session: SessionDep) -> list[Connecti
 
 @router.delete("/{id}", status_code=204)
 async def disconnect(
-    user: PathUser,
+    user: SignedInPathUser,
     session: SessionDep,
     grant_id: Annotated[uuid.UUID, Path(alias="id")],
 ) -> Response:
