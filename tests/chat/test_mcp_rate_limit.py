@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support import in_own_task, register
+from tests.mcp.test_mcp_http import error_text
+from tests.support import in_own_task, mcp_over_http, register
 from todochat.config import Settings
 from todochat.runtime import create_app
 
 from .chat_helpers import Chatter, ThreadedServer
-from .test_mcp_http import error_text, mcp_over_http
 
 
 @pytest.fixture

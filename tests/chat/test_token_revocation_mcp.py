@@ -7,9 +7,8 @@ from __future__ import annotations
 import httpx
 from mcp import Client
 
-from tests.support import PASSWORD, in_own_task, register
-
-from .test_mcp_http import error_text, mcp_over_http
+from tests.mcp.test_mcp_http import error_text
+from tests.support import PASSWORD, in_own_task, mcp_over_http, register
 
 
 async def test_logout_makes_the_old_token_fail_on_mcp(live_url: str) -> None:

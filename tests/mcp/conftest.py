@@ -4,31 +4,17 @@ over HTTP, and the official MCP client connected to /mcp with each account's tok
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-import httpx2
 import pytest
 from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
 from tests.chat.chat_helpers import Chatter, ThreadedServer
-from tests.support import in_own_task, register
+from tests.support import in_own_task, mcp_over_http, register
 from todochat.config import Settings
 from todochat.runtime import create_app
-
-
-@asynccontextmanager
-async def mcp_over_http(base_url: str, token: str) -> AsyncIterator[Client]:
-    """The official MCP client on `base_url`/mcp, authenticated by `token`."""
-    headers = {"Authorization": f"Bearer {token}"}
-    async with (
-        httpx2.AsyncClient(headers=headers, timeout=30) as http,
-        Client(streamable_http_client(f"{base_url}/mcp", http_client=http)) as client,
-    ):
-        yield client
 
 
 def structured(result: CallToolResult) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from mcp.server.auth.handlers.authorize import AuthorizationHandler
@@ -54,6 +54,7 @@ from todochat.config import Settings
 from todochat.db import DATABASE_UNAVAILABLE, Database
 from todochat.errors import RateLimitedError, TodochatError
 from todochat.mcp.outage import note_database_unavailable
+from todochat.models import OAuthToken as StoredToken
 from todochat.models import OAuthTokenKind, User
 from todochat.ratelimit import RateLimiter
 from todochat.security import scopes as scope_names
@@ -66,6 +67,7 @@ from todochat.security.tokens import InvalidTokenError, TokenService
 from todochat.services import access_tokens, auth, oauth
 from todochat.services.oauth import IssuedTokens, Lifetimes
 
+SdkToken = TypeVar("SdkToken", AccessToken, RefreshToken)
 # Own sign-in tokens and external identity tokens have no client.
 SIGN_IN_CLIENT_ID = "todochat"
 # The client id of a request authenticated by a personal access token.
@@ -276,14 +278,7 @@ class TodochatOAuthProvider:
             found = await oauth.find_token(session, refresh_token, OAuthTokenKind.REFRESH)
         if found is None or found.client_id != client.client_id:
             return None
-        return RefreshToken(
-            token=refresh_token,
-            client_id=found.client_id,
-            scopes=found.scopes.split(),
-            expires_at=int(found.expires_at.timestamp()),
-            resource=found.resource,
-            subject=found.user_id,
-        )
+        return _as_sdk(RefreshToken, refresh_token, found)
 
     async def exchange_refresh_token(
         self, client: OAuthClientInformationFull, refresh_token: RefreshToken, scopes: list[str]
@@ -330,16 +325,7 @@ class TodochatOAuthProvider:
     async def _oauth_access_token(self, token: str) -> AccessToken | None:
         async with self._database.session() as session:
             found = await oauth.find_token(session, token, OAuthTokenKind.ACCESS)
-        if found is None:
-            return None
-        return AccessToken(
-            token=token,
-            client_id=found.client_id,
-            scopes=found.scopes.split(),
-            expires_at=int(found.expires_at.timestamp()),
-            resource=found.resource,
-            subject=found.user_id,
-        )
+        return None if found is None else _as_sdk(AccessToken, token, found)
 
     async def _personal_access_token(self, token: str) -> AccessToken | None:
         """A personal access token: good for /mcp within its scopes (its use noted)."""
@@ -376,6 +362,18 @@ class TodochatOAuthProvider:
             claims=claims,
             resource=self.resource_url,
         )
+
+
+def _as_sdk(kind: type[SdkToken], token: str, found: StoredToken) -> SdkToken:
+    """A stored token as the SDK's AccessToken or RefreshToken."""
+    return kind(
+        token=token,
+        client_id=found.client_id,
+        scopes=found.scopes.split(),
+        expires_at=int(found.expires_at.timestamp()),
+        resource=found.resource,
+        subject=found.user_id,
+    )
 
 
 def _oauth_token(issued: IssuedTokens) -> OAuthToken:

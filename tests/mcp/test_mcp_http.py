@@ -4,7 +4,7 @@ on a real socket (bearer tokens decide who acts), and over stdio (`todochat mcp`
 from __future__ import annotations
 
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +13,8 @@ import pytest
 from mcp import Client, MCPError, StdioServerParameters
 from mcp.types import CallToolResult
 
-from tests.support import in_own_task, mcp_over_http, register, todochat_command
-
-from .chat_helpers import Chatter
+from tests.chat.chat_helpers import Chatter
+from tests.support import mcp_over_http, todochat_command
 
 FIVE_TOOLS = {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
 
@@ -38,28 +37,6 @@ def leaves(error: BaseException) -> Iterator[BaseException]:
             yield from leaves(inner)
     else:
         yield error
-
-
-@pytest.fixture
-async def http(live_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_url, timeout=30) as client:
-        yield client
-
-
-@pytest.fixture
-async def amy(http: httpx.AsyncClient) -> Chatter:
-    return Chatter(http, await register(http, "amy@example.com", timezone="Europe/Paris"))
-
-
-@pytest.fixture
-async def bea(http: httpx.AsyncClient) -> Chatter:
-    return Chatter(http, await register(http, "bea@example.com"))
-
-
-@pytest.fixture
-async def amys_mcp(live_url: str, amy: Chatter) -> AsyncIterator[Client]:
-    async with in_own_task(mcp_over_http(live_url, amy.account.token)) as client:
-        yield client
 
 
 # Listing ---------------------------------------------------------------------------------
@@ -331,10 +308,10 @@ def stdio_parameters(email: str, database_url: str, workdir: Path) -> StdioServe
 
 @pytest.mark.both_databases
 async def test_stdio_serves_the_five_tools_for_the_named_user(
-    ada: Chatter, ben: Chatter, database_url: str, tmp_path: Path
+    amy: Chatter, bea: Chatter, database_url: str, tmp_path: Path
 ) -> None:
-    await ben.add_task("Ben's task")
-    async with Client(stdio_parameters(ada.account.email, database_url, tmp_path)) as client:
+    await bea.add_task("Ben's task")
+    async with Client(stdio_parameters(amy.account.email, database_url, tmp_path)) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
         added = await client.call_tool("add_task", {"title": "Buy milk"})
         completed = await client.call_tool("complete_task", {"task_id": 1})
@@ -343,18 +320,18 @@ async def test_stdio_serves_the_five_tools_for_the_named_user(
     assert original(added) == {"task_id": 1, "status": "created", "title": "Buy milk"}
     assert completed.structured_content["status"] == "completed"
     assert [t["title"] for t in listed.structured_content["tasks"]] == ["Buy milk"]
-    assert await ada.statuses() == {1: "completed"}
-    assert await ben.statuses() == {1: "pending"}
+    assert await amy.statuses() == {1: "completed"}
+    assert await bea.statuses() == {1: "pending"}
 
 
 async def test_stdio_refuses_a_call_naming_another_user(
-    ada: Chatter, ben: Chatter, database_url: str, tmp_path: Path
+    amy: Chatter, bea: Chatter, database_url: str, tmp_path: Path
 ) -> None:
-    await ben.add_task("Ben's task")
-    async with Client(stdio_parameters(ada.account.email, database_url, tmp_path)) as client:
-        result = await client.call_tool("delete_task", {"task_id": 1, "user_id": ben.account.id})
+    await bea.add_task("Ben's task")
+    async with Client(stdio_parameters(amy.account.email, database_url, tmp_path)) as client:
+        result = await client.call_tool("delete_task", {"task_id": 1, "user_id": bea.account.id})
     assert "refused" in error_text(result)
-    assert await ben.titles() == {1: "Ben's task"}
+    assert await bea.titles() == {1: "Ben's task"}
 
 
 def test_stdio_with_an_unknown_email_exits_with_a_clear_error(

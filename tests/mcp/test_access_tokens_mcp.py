@@ -9,15 +9,8 @@ import httpx
 import pytest
 from mcp import Client, MCPError
 
-from tests.support import Account, in_own_task, make_access_token, register
-
-from .test_mcp_http import connection_failure, error_text, mcp_over_http
-
-
-@pytest.fixture
-async def http(live_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_url, timeout=30) as client:
-        yield client
+from tests.mcp.test_mcp_http import connection_failure, error_text
+from tests.support import Account, in_own_task, make_access_token, mcp_over_http, register
 
 
 @pytest.fixture
