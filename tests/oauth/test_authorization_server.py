@@ -45,6 +45,16 @@ async def test_protected_resource_metadata_names_mcp_and_its_authorization_serve
     assert metadata["authorization_servers"] == [base]
 
 
+async def test_clients_that_look_for_resource_metadata_at_the_root_find_it_too(
+    http: httpx.AsyncClient,
+) -> None:
+    at_root = await http.get("/.well-known/oauth-protected-resource")
+    for_mcp = await http.get("/.well-known/oauth-protected-resource/mcp")
+
+    assert at_root.status_code == 200
+    assert at_root.json() == for_mcp.json()
+
+
 async def test_mcp_without_a_token_is_401_pointing_at_the_resource_metadata(
     http: httpx.AsyncClient,
 ) -> None:

@@ -495,12 +495,16 @@ def oauth_routes(
             cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"]),
             methods=["GET", "OPTIONS"],
         ),
-        Route(
-            resource_metadata_path,
-            cors_middleware(
-                ProtectedResourceMetadataHandler(resource_metadata).handle, ["GET", "OPTIONS"]
-            ),
-            methods=["GET", "OPTIONS"],
+        *(
+            # The path RFC 9728 gives for /mcp, and the bare one older clients try.
+            Route(
+                path,
+                cors_middleware(
+                    ProtectedResourceMetadataHandler(resource_metadata).handle, ["GET", "OPTIONS"]
+                ),
+                methods=["GET", "OPTIONS"],
+            )
+            for path in (resource_metadata_path, "/.well-known/oauth-protected-resource")
         ),
         Route(
             "/authorize",
