@@ -34,7 +34,8 @@ from dateparser.search import search_dates
 from todochat.agent.base import AgentRequest, HistoryEntry, ReplyDone
 from todochat.agent.builtin import BuiltinAgent
 from todochat.agent.toolbox import ToolCallRecord
-from todochat.tools import TaskChange, TaskItem
+from todochat.models import TaskPriority, TaskStatus
+from todochat.tools import StoredTask, TaskChange, TaskItem, TaskListing, TasksAdded
 
 SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken", "fresh")
 TARGET_MS = 5.0
@@ -50,12 +51,15 @@ class MemoryTools:
         self.calls: list[ToolCallRecord] = []
 
     async def call(self, name: str, arguments: dict[str, Any]) -> ToolCallRecord:
-        value: TaskChange | list[TaskItem]
+        value: TaskChange | TaskListing
         if name == "list_tasks":
-            value = list(self.tasks)
+            value = TaskListing(tasks=list(self.tasks), next_cursor=None)
         elif name == "add_task":
             number = max((t.id for t in self.tasks), default=0) + 1
-            value = TaskChange(task_id=number, status="created", title=arguments["title"])
+            added = stored(number, arguments["title"])
+            value = TasksAdded(
+                task_id=number, status="created", title=added.title, task=added, tasks=[added]
+            )
         else:
             task = next((t for t in self.tasks if t.id == arguments.get("task_id")), None)
             if task is None:
@@ -64,11 +68,31 @@ class MemoryTools:
                 return record
             status = {"complete_task": "completed", "delete_task": "deleted"}.get(name, "updated")
             value = TaskChange.model_validate(
-                {"task_id": task.id, "status": status, "title": task.title}
+                {
+                    "task_id": task.id,
+                    "status": status,
+                    "title": task.title,
+                    "task": stored(task.id, task.title),
+                }
             )
         record = ToolCallRecord(name, arguments, value=value)
         self.calls.append(record)
         return record
+
+
+def stored(number: int, title: str) -> StoredTask:
+    """A task as a change returns it (only what the agent reads is filled in)."""
+    return StoredTask(
+        number=number,
+        title=title,
+        description=None,
+        status=TaskStatus.PENDING,
+        priority=TaskPriority.MEDIUM,
+        completed=False,
+        due_at=None,
+        due_local=None,
+        completed_at=None,
+    )
 
 
 def seed_tasks() -> list[TaskItem]:
