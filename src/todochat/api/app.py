@@ -17,6 +17,7 @@ from todochat.api import (
     chat,
     connections,
     conversations,
+    docs,
     health,
     oauth,
     pages,
@@ -49,6 +50,10 @@ def build_app(runtime: Runtime) -> FastAPI:
         version=__version__,
         summary="Manage your todo list by chatting with an AI assistant.",
         lifespan=lifespan,
+        # Served by api/docs.py with their assets from the app (FastAPI's own pages
+        # would load them from a CDN).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
 
@@ -62,9 +67,10 @@ def build_app(runtime: Runtime) -> FastAPI:
         access_tokens.router,
         connections.router,
     )
-    for router in (*routers, pages.router, oauth.router):
+    for router in (*routers, pages.router, oauth.router, docs.router):
         app.include_router(router)
     app.mount("/static", pages.static_files(), name="static")
+    app.mount(docs.ASSETS_PATH, docs.docs_assets(), name="docs-assets")
     # Exactly /mcp (a mount would answer /mcp with a redirect to /mcp/).
     mcp_app = mcp_http_app(runtime.mcp_server, settings, runtime.oauth_provider)
     app.router.routes.append(Route("/mcp", endpoint=mcp_app, include_in_schema=False))

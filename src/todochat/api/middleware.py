@@ -62,8 +62,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from a CDN and start them
-# with an inline script: they get the other headers but no Content-Security-Policy.
+# The /docs and /redoc pages (FastAPI's, with their assets served from the app) start
+# Swagger UI / ReDoc with an inline script: they get the other headers but no
+# Content-Security-Policy.
 _NO_CSP_PATHS = ("/docs", "/redoc")
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
