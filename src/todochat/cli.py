@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from todochat import migrate
 from todochat.config import Settings
-from todochat.db import DatabaseURLError, create_engine
-from todochat.errors import TodochatError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+# The database layers (SQLAlchemy, the app, the agents) are imported by the commands
+# that use them, not here: `todochat --help` and `todochat chat` start at once.
 
 T = TypeVar("T")
 
@@ -24,6 +26,7 @@ app.add_typer(db_app, name="db")
 
 def _with_engine(action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Run `action` against the configured database, then close the engine."""
+    from todochat.db import DatabaseURLError, create_engine
 
     async def run() -> T:
         engine = create_engine(Settings())
@@ -51,6 +54,7 @@ def serve(
     """Serve the API, chat, MCP endpoint and web page (migrating the database first)."""
     import uvicorn
 
+    from todochat.db import DatabaseURLError
     from todochat.logs import configure_logging, logging_config
     from todochat.runtime import jwt_secret
     from todochat.security.tokens import SecretConfigurationError
@@ -87,6 +91,7 @@ def mcp_stdio(
     user: Annotated[str, typer.Option("--user", help="Email of the account the tools act for.")],
 ) -> None:
     """Serve the five task tools over stdio (for Claude Desktop and other MCP clients)."""
+    from todochat.errors import TodochatError
     from todochat.logs import configure_logging
     from todochat.runtime import Runtime
 
@@ -124,6 +129,8 @@ def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
+    from todochat import migrate
+
     _with_engine(lambda engine: migrate.upgrade(engine, revision))
     typer.echo(f"database upgraded to {revision}")
 
@@ -133,6 +140,8 @@ def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, or 'base'.")],
 ) -> None:
     """Revert migrations down to REVISION ('base' removes every table)."""
+    from todochat import migrate
+
     _with_engine(lambda engine: migrate.downgrade(engine, revision))
     typer.echo(f"database downgraded to {revision}")
 
@@ -140,6 +149,8 @@ def db_downgrade(
 @db_app.command("current")
 def db_current() -> None:
     """Print the revision the database is at."""
+    from todochat import migrate
+
     revision = _with_engine(migrate.current_revision)
     head = migrate.head_revision()
     marker = " (head)" if revision == head else f" (head is {head})"
@@ -149,6 +160,8 @@ def db_current() -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Fail unless the database is at head and matches the models exactly."""
+    from todochat import migrate
+
     problem = _with_engine(migrate.check)
     if problem:
         typer.secho(f"schema check failed: {problem}", err=True, fg="red")

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
+from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat import migrate
@@ -160,6 +161,14 @@ class Runtime:
                 user = await users.create_user(session, email=email, password_hash=None)
         token, _lifetime = self.tokens.issue(user.id, user.token_version)
         return token
+
+    async def local_accounts(self) -> list[str]:
+        """The emails of the accounts on this database (none before its first run)."""
+        try:
+            async with self.database.session() as session:
+                return await users.account_emails(session)
+        except DBAPIError:
+            return []  # not migrated yet: no accounts
 
     async def serve_mcp_stdio(self, email: str) -> None:
         """Serve the tools on stdin/stdout for the account with this email."""

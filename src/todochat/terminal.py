@@ -1,17 +1,20 @@
 """`todochat chat`: chat in the terminal, with a running server or the local database.
 
-Tool calls and tasks are shown as tables. The conversation is remembered between
-runs (per server and account) in ~/.todochat/terminal.json, so the next run picks
-up where the last one stopped; `--new` starts another.
+Lines are edited as in a shell (prompt_toolkit): arrow keys, history kept between
+runs, Ctrl-C clears the line or stops waiting for a turn, Ctrl-D leaves. Answers are
+rendered as Markdown; tool calls and tasks are shown as tables. The conversation is
+remembered between runs (per server and account) in ~/.todochat/terminal.json, so
+the next run picks up where the last one stopped; `--new` starts another.
 """
 
 from __future__ import annotations
 
 import asyncio
-import getpass
 import json
 import os
 import secrets
+import signal
+import sys
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -21,10 +24,10 @@ from typing import Any, Protocol
 import httpx
 from pydantic import SecretStr
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.table import Table
 
 from todochat.config import Settings
-from todochat.runtime import Runtime
 
 LOCAL = "local"
 DEFAULT_LOCAL_EMAIL = "me@localhost.localdomain"
@@ -38,6 +41,9 @@ class ChatBackend(Protocol):
     """Where turns go: a server over HTTP (a remote one, or the app run in-process on
     the local database)."""
 
+    async def ready(self) -> None:
+        """Open whatever is opened lazily (in the task that will close it)."""
+
     async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]: ...
 
     async def tasks(self) -> list[dict[str, Any]]: ...
@@ -48,6 +54,64 @@ def state_file() -> Path:
     return Path(
         os.environ.get("TODOCHAT_TERMINAL_STATE", Path.home() / ".todochat" / "terminal.json")
     )
+
+
+def history_file() -> Path:
+    """Where the lines typed are kept between runs, beside the state file."""
+    return state_file().with_name("history")
+
+
+ReadLine = Callable[[str], Awaitable[str | None]]
+
+
+class KeyboardReader:
+    """Lines from the keyboard, edited as in a shell: arrow keys move and recall
+    earlier lines (kept between runs), Ctrl-C clears the line, Ctrl-D on an empty line
+    ends the chat (None)."""
+
+    def __init__(self, history: Path) -> None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+
+        history.parent.mkdir(parents=True, exist_ok=True)
+        history.touch(mode=0o600, exist_ok=True)
+        self._session: Any = PromptSession(history=FileHistory(str(history)))
+
+    async def __call__(self, prompt: str) -> str | None:
+        try:
+            line: str = await self._session.prompt_async(prompt)
+        except KeyboardInterrupt:
+            return ""  # the line is dropped; ask again
+        except EOFError:
+            return None
+        return line
+
+    async def secret(self, prompt: str) -> str:
+        """A password, not echoed and not kept in the history. Keys typed before the
+        prompt appeared are kept (getpass would flush them)."""
+        from prompt_toolkit import PromptSession
+
+        try:
+            answer: str = await PromptSession().prompt_async(prompt, is_password=True)
+        except (KeyboardInterrupt, EOFError) as exc:
+            raise ChatError("no password given") from exc
+        return answer
+
+
+async def plain_read_line(prompt: str) -> str | None:
+    """Lines from a pipe or a file (no terminal to edit on)."""
+    try:
+        return await asyncio.to_thread(input, prompt)
+    except EOFError:
+        return None
+
+
+def keyboard_or_pipe() -> ReadLine:
+    """The reader for this process's input: line editing on a terminal, plain lines
+    from anything else."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return KeyboardReader(history_file())
+    return plain_read_line
 
 
 def load_state(key: str) -> dict[str, Any]:
@@ -87,6 +151,9 @@ class HttpBackend:
         )
         _expect_ok(response)
         return str(response.json()["access_token"])
+
+    async def ready(self) -> None:
+        """Nothing to open: the client is ready."""
 
     async def token_works(self) -> bool:
         response = await _request(self._client, "GET", "/api/auth/me", headers=self._headers)
@@ -145,6 +212,8 @@ async def open_local_backend(
 ) -> tuple[HttpBackend, str]:
     """The app itself, run in this process on the configured database and spoken to
     over in-process HTTP, as the account with `email` (created on first use)."""
+    from todochat.runtime import Runtime
+
     if settings.jwt_secret is None:
         # Tokens never leave this process: a secret for this run is enough, on any
         # database (PostgreSQL otherwise insists on a configured one).
@@ -158,6 +227,78 @@ async def open_local_backend(
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://local")
     )
     return HttpBackend(client, token), address
+
+
+class LocalBackend:
+    """The local backend, opened on first use: the prompt shows at once while the app's
+    modules load in a thread (most of a cold start), and the app starts when the first
+    message is sent, in the task that will also close it."""
+
+    def __init__(self, stack: AsyncExitStack, settings: Settings, email: str) -> None:
+        self._stack = stack
+        self._settings = settings
+        self._email = email
+        self._backend: HttpBackend | None = None
+        self._loading = asyncio.ensure_future(asyncio.to_thread(_load_the_app))
+
+    async def ready(self) -> None:
+        """Start the app now, in the calling task (the one that closes it too)."""
+        await self._opened()
+
+    async def _opened(self) -> HttpBackend:
+        if self._backend is None:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from todochat.db import DatabaseURLError
+
+            await self._loading
+            try:
+                self._backend, _address = await open_local_backend(
+                    self._stack, self._settings, self._email
+                )
+            except (DatabaseURLError, SQLAlchemyError, OSError) as exc:
+                raise ChatError(f"cannot open the local database: {exc}") from exc
+        return self._backend
+
+    async def send(self, message: str, conversation_id: str | None) -> dict[str, Any]:
+        return await (await self._opened()).send(message, conversation_id)
+
+    async def tasks(self) -> list[dict[str, Any]]:
+        return await (await self._opened()).tasks()
+
+
+def _load_the_app() -> None:
+    import todochat.runtime  # noqa: F401 - imported for its cost, ahead of need
+
+
+async def choose_local_account(settings: Settings, read_line: ReadLine, console: Console) -> str:
+    """Whose chat this is, on the local database: its only account, or the one the
+    person picks when there are several (never quietly another one than the web
+    page's); a new database gets a default account."""
+    from todochat.runtime import Runtime
+
+    runtime = Runtime(settings)
+    try:
+        accounts = await runtime.local_accounts()
+    finally:
+        await runtime.database.dispose()
+    if not accounts:
+        return DEFAULT_LOCAL_EMAIL
+    if len(accounts) == 1:
+        return accounts[0]
+    console.print("Accounts on this database:")
+    for number, email in enumerate(accounts, start=1):
+        console.print(f"  {number}. {email}")
+    while True:
+        answer = await read_line(f"Which one is yours? [1-{len(accounts)}] ")
+        if answer is None:
+            raise ChatError("no account chosen (or give --email)")
+        answer = answer.strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(accounts):
+            return accounts[int(answer) - 1]
+        if answer.lower() in accounts:
+            return answer.lower()
+        console.print(f"[red]Type a number from 1 to {len(accounts)}, or an email above.[/red]")
 
 
 # ---- Rendering ---------------------------------------------------------------
@@ -209,6 +350,12 @@ def tasks_table(items: list[dict[str, Any]]) -> Table:
     return table
 
 
+def as_markdown(text: str) -> Markdown:
+    """An answer rendered as Markdown (a model's headings, emphasis, lists, tables,
+    code), its line breaks kept: the built-in agent puts one task per line."""
+    return Markdown(text.replace("\n", "  \n"))
+
+
 @dataclass
 class Conversation:
     """The running conversation and where it is remembered."""
@@ -226,7 +373,11 @@ class Conversation:
         save_state(self.state_key, self.entry)
 
 
-HELP = "Type a message, or /tasks to list tasks, /new for a new conversation, /quit to leave."
+HELP = (
+    "Type a message, or /tasks to list tasks, /new for a new conversation, /quit (or "
+    "Ctrl-D) to leave. Up and down recall earlier lines; Ctrl-C clears the line or stops "
+    "waiting for an answer."
+)
 
 
 async def run_repl(
@@ -252,28 +403,67 @@ async def run_repl(
             console.print(tasks_table(await backend.tasks()))
             continue
         try:
-            result = await backend.send(message, conversation.id)
+            await backend.ready()
+            result = await interruptible(backend.send(message, conversation.id))
         except ChatError as exc:
             console.print(f"[red]error:[/red] {exc}")
+            continue
+        if result is None:
+            console.print(
+                "[dim]Stopped waiting. The assistant still finishes this turn and keeps "
+                "it in the conversation.[/dim]"
+            )
             continue
         conversation.remember(str(result["conversation_id"]))
         calls = result.get("tool_calls") or []
         if calls:
             console.print(tool_calls_table(calls))
-        console.print(f"[bold green]todochat>[/bold green] {result['response']}")
+        console.print("[bold green]todochat>[/bold green]")
+        console.print(as_markdown(str(result["response"])))
         if any(call.get("name") != "list_tasks" and not call.get("error") for call in calls):
             console.print(tasks_table(await backend.tasks()))
 
 
-async def _read_line(prompt: str) -> str | None:
+async def interruptible(work: Awaitable[dict[str, Any]]) -> dict[str, Any] | None:
+    """The answer of `work`, or None if Ctrl-C was pressed first. The work itself goes
+    on (shielded): a turn ends cleanly and is stored, rather than being cut off
+    halfway through its tool calls."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.to_thread(input, prompt)
-    except EOFError:
-        return None
+        loop.add_signal_handler(signal.SIGINT, stopped.set)
+    except (NotImplementedError, RuntimeError):
+        return await task  # no signals here (not the main thread): just wait
+    waiter = asyncio.ensure_future(stopped.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        waiter.cancel()
+    if task.done():
+        return task.result()
+    _unwaited.add(task)
+    task.add_done_callback(_forget)
+    return None
+
+
+# Turns left running after Ctrl-C: referenced until they end (see `interruptible`).
+_unwaited: set[asyncio.Future[dict[str, Any]]] = set()
+
+
+def _forget(task: asyncio.Future[dict[str, Any]]) -> None:
+    _unwaited.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved: a failure of an abandoned turn is not an error here
 
 
 async def open_http_backend(
-    stack: AsyncExitStack, server: str, email: str | None, entry: dict[str, Any]
+    stack: AsyncExitStack,
+    server: str,
+    email: str | None,
+    entry: dict[str, Any],
+    read_line: ReadLine,
 ) -> HttpBackend:
     """A backend on a running server; logs in unless a remembered token still works."""
     client = await stack.enter_async_context(
@@ -284,9 +474,17 @@ async def open_http_backend(
         return HttpBackend(client, token)
     if not email:
         raise ChatError("give --email to sign in to the server")
-    password = os.environ.get("TODOCHAT_PASSWORD") or getpass.getpass(f"Password for {email}: ")
+    password = os.environ.get("TODOCHAT_PASSWORD") or await _password(read_line, email)
     entry["token"] = await HttpBackend.login(client, email, password)
     return HttpBackend(client, entry["token"])
+
+
+async def _password(read_line: ReadLine, email: str) -> str:
+    if isinstance(read_line, KeyboardReader):
+        return await read_line.secret(f"Password for {email}: ")
+    import getpass  # no terminal to read it from without echo: the standard way
+
+    return await asyncio.to_thread(getpass.getpass, f"Password for {email}: ")
 
 
 async def run_terminal_chat(
@@ -296,20 +494,22 @@ async def run_terminal_chat(
     email: str | None,
     new: bool,
     console: Console | None = None,
-    read_line: Callable[[str], Awaitable[str | None]] = _read_line,
+    read_line: ReadLine | None = None,
 ) -> None:
-    """The `todochat chat` session, from start to /quit."""
+    """The `todochat chat` session, from start to /quit (or Ctrl-D)."""
     console = console or Console()
+    read_line = read_line or keyboard_or_pipe()
     async with AsyncExitStack() as stack:
         if server:
             key = f"{server.rstrip('/')}|{(email or '').lower()}"
             entry = load_state(key)
-            backend: ChatBackend = await open_http_backend(stack, server, email, entry)
+            backend: ChatBackend = await open_http_backend(stack, server, email, entry, read_line)
         else:
-            local, address = await open_local_backend(stack, settings, email)
-            key = f"{LOCAL}|{settings.database_url}|{address}"
+            if email is None:
+                email = await choose_local_account(settings, read_line, console)
+            key = f"{LOCAL}|{settings.database_url}|{email}"
             entry = load_state(key)
-            backend = local
+            backend = LocalBackend(stack, settings, email)
         conversation = Conversation(key, entry)
         if new:
             conversation.remember(None)

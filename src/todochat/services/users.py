@@ -95,6 +95,18 @@ async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     return result.first()
 
 
+async def account_emails(session: AsyncSession, limit: int = 20) -> list[str]:
+    """The emails of the accounts on this database, oldest first (for a person at the
+    machine that holds it: `todochat chat` asks which one is theirs)."""
+    found = await session.exec(
+        select(User.email)
+        .where(col(User.email).is_not(None))
+        .order_by(col(User.created_at))
+        .limit(limit)
+    )
+    return [email for email in found if email is not None]
+
+
 async def provision_external_user(
     session: AsyncSession, user_id: str, *, email: str | None = None, name: str = ""
 ) -> User:
