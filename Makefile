@@ -56,6 +56,7 @@ bench: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python -m bench.agent_language $(if $(filter 1 true yes,$(QUICK)),--quick)
+	$(BIN)/python -m bench.cli_startup $(if $(filter 1 true yes,$(QUICK)),--runs 3)
 	$(BIN)/python -m bench.run --db $(DB) $(if $(filter 1 true yes,$(QUICK)),--quick) $(BENCH_ARGS)
 
 clean:
