@@ -2,6 +2,7 @@
 // chips) and the task panel, all through the public REST and SSE API.
 
 import { ApiError, request, session, streamChat } from "./api.js";
+import { renderMarkdown } from "./markdown.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -13,7 +14,8 @@ const state = {
 };
 
 // Elements are built with textContent only: nothing a user or the model wrote is
-// ever parsed as HTML.
+// parsed as HTML, except an assistant's answer, which goes through markdown.js
+// (parsed, then sanitised).
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
@@ -204,9 +206,10 @@ function toolChip(call) {
 
 function renderMessage(message) {
   const chips = (message.tool_calls || []).map(toolChip);
+  const bubble = el("div", { class: "bubble" }, message.content);
+  if (message.role === "assistant") renderMarkdown(bubble, message.content);
   return el("li", { class: `message ${message.role}` },
-    chips.length ? el("div", { class: "chips" }, ...chips) : null,
-    el("div", { class: "bubble" }, message.content));
+    chips.length ? el("div", { class: "chips" }, ...chips) : null, bubble);
 }
 
 function errorMessage(text) {
@@ -239,7 +242,7 @@ async function send(event) {
       } else if (name === "delta") {
         bubble.textContent += data.text;
       } else if (name === "done") {
-        bubble.textContent = data.response;
+        renderMarkdown(bubble, data.response);
       } else if (name === "error") {
         failed = true;
         reply.remove();
