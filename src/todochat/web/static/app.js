@@ -2,6 +2,7 @@
 // chips) and the task panel, all through the public REST and SSE API.
 
 import { ApiError, request, session, streamChat } from "./api.js";
+import { DateFormat, knownTimeZones } from "./dates.js";
 import { renderMarkdown } from "./markdown.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -29,17 +30,9 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-function formatDue(iso) {
-  if (!iso) return "";
-  const date = new Date(iso);
-  const sameYear = date.getFullYear() === new Date().getFullYear();
-  return date.toLocaleString(undefined, {
-    weekday: "short", day: "numeric", month: "short",
-    year: sameYear ? undefined : "numeric",
-    hour: date.getHours() === 23 && date.getMinutes() === 59 ? undefined : "2-digit",
-    minute: date.getHours() === 23 && date.getMinutes() === 59 ? undefined : "2-digit",
-  });
-}
+// Dates in the account's time zone (dates.js); replaced when the account is loaded
+// or its zone is changed in the settings.
+let dates = new DateFormat("UTC");
 
 // ---- Authentication --------------------------------------------------------
 
@@ -293,7 +286,7 @@ function renderTasks(tasks) {
       el("span", { class: "title" }, task.title),
       el("span", { class: "meta" },
         task.priority !== "medium" ? el("span", { class: `badge ${task.priority}` }, task.priority) : null,
-        task.due_at ? el("span", { class: "due" }, formatDue(task.due_at)) : null,
+        task.due_at ? el("span", { class: "due" }, dates.due(task.due_at)) : null,
         el("span", { class: "status" }, task.status.replace("_", " ")))),
     el("button", {
       class: "icon", "aria-label": `Rename task ${task.id}`,
@@ -323,7 +316,7 @@ async function deleteTask(task) {
 // it is never stored, and the list shows names and dates only.
 
 function formatDay(iso) {
-  return iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" }) : "";
+  return dates.day(iso);
 }
 
 function scopeLabel(scopes) {
@@ -477,6 +470,77 @@ async function guarded(action) {
   }
 }
 
+// ---- Account settings ----------------------------------------------------------
+// Name, time zone (it decides what "today" means, in the chat and here), password,
+// and signing out everywhere.
+
+function showAccount() {
+  dates = new DateFormat(state.user.timezone);
+  $("#whoami").textContent = state.user.name || state.user.email || "";
+  $("#account-zone").textContent = state.user.timezone;
+}
+
+function settingsMessage(text, isError = false) {
+  const box = $("#settings-message");
+  box.textContent = text;
+  box.className = isError ? "error" : "note";
+  box.hidden = !text;
+}
+
+function openSettings() {
+  const form = $("#profile-form");
+  form.elements.name.value = state.user.name || "";
+  form.elements.timezone.value = state.user.timezone;
+  $("#password-form").reset();
+  settingsMessage("");
+  $("#settings").showModal();
+}
+
+async function saveProfile(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  try {
+    state.user = await request("PATCH", "/api/auth/me", {
+      name: form.elements.name.value.trim(),
+      timezone: form.elements.timezone.value.trim(),
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    return settingsMessage(error.message || "Could not save.", true);
+  }
+  showAccount();
+  settingsMessage("Saved.");
+  await loadTasks();
+}
+
+async function changePassword(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  try {
+    const answer = await request("POST", "/api/auth/password", {
+      current_password: form.elements.current.value,
+      new_password: form.elements.new.value,
+    });
+    session.token = answer.access_token;  // every older token stopped working
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signOut();
+    return settingsMessage(error.message || "Could not change the password.", true);
+  }
+  form.reset();
+  settingsMessage("Password changed. Other devices are signed out.");
+}
+
+async function signOutEverywhere() {
+  if (!confirm("Sign out on every device, and disconnect every connected app?")) return;
+  try {
+    await request("POST", "/api/auth/logout");
+  } catch {
+    // Signed out here either way.
+  }
+  $("#settings").close();
+  signOut();
+}
+
 // ---- Start -------------------------------------------------------------------
 
 async function start() {
@@ -488,7 +552,7 @@ async function start() {
   }
   $("#auth").hidden = true;
   $("#app").hidden = false;
-  $("#whoami").textContent = state.user.name || state.user.email || "";
+  showAccount();
   await loadConversations();
   if (state.conversations.length) await openConversation(state.conversations[0].id);
   else newConversation();
@@ -514,6 +578,12 @@ function wire() {
     }
   });
   $("#task-filter").addEventListener("change", () => loadTasks());
+  $("#open-settings").addEventListener("click", openSettings);
+  $("#close-settings").addEventListener("click", () => $("#settings").close());
+  $("#profile-form").addEventListener("submit", saveProfile);
+  $("#password-form").addEventListener("submit", changePassword);
+  $("#sign-out-everywhere").addEventListener("click", signOutEverywhere);
+  $("#zone-list").replaceChildren(...knownTimeZones().map((zone) => el("option", { value: zone })));
   $("#access-tokens").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadTokens(); });
   $("#connections").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadConnections(); });
   $("#token-form").addEventListener("submit", createToken);

@@ -1,0 +1,65 @@
+// Dates as the account sees them: every date on the page is shown in the account's
+// time zone (the one the chat and the agent use), never the browser's, so "due
+// tomorrow" in the chat is tomorrow in the task panel too.
+
+const END_OF_DAY = "23:59";
+
+function parts(date, timeZone) {
+  const fields = {};
+  for (const { type, value } of new Intl.DateTimeFormat("en-GB", {
+    timeZone, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(date)) fields[type] = value;
+  return fields;
+}
+
+// Whole days from `from` to `to`, counted on the zone's calendar.
+function dayDifference(from, to, timeZone) {
+  const day = (date) => {
+    const { year, month, day: d } = parts(date, timeZone);
+    return Date.UTC(Number(year), Number(month) - 1, Number(d));
+  };
+  return Math.round((day(to) - day(from)) / 86_400_000);
+}
+
+export class DateFormat {
+  constructor(timeZone) {
+    this.timeZone = timeZone || "UTC";
+  }
+
+  // A due date: "today 17:00", "tomorrow", "Wed 25 Nov", "Wed 25 Nov 2027, 09:30";
+  // a date without a time (due at the end of the day) shows no time.
+  due(iso, now = new Date()) {
+    if (!iso) return "";
+    const date = new Date(iso);
+    const { hour, minute, year } = parts(date, this.timeZone);
+    const time = `${hour}:${minute}`;
+    const clock = time === END_OF_DAY ? "" : time;
+    const days = dayDifference(now, date, this.timeZone);
+    const near = { "-1": "yesterday", 0: "today", 1: "tomorrow" }[days];
+    if (near) return [near, clock].filter(Boolean).join(" ");
+    const sameYear = year === parts(now, this.timeZone).year;
+    const day = date.toLocaleDateString("en-GB", {
+      timeZone: this.timeZone, weekday: "short", day: "numeric", month: "short",
+      year: sameYear ? undefined : "numeric",
+    });
+    return clock ? `${day}, ${clock}` : day;
+  }
+
+  // A calendar day: "25 Nov 2026".
+  day(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleDateString("en-GB", {
+      timeZone: this.timeZone, day: "numeric", month: "short", year: "numeric",
+    });
+  }
+}
+
+// The zones the browser knows, for the settings panel's list.
+export function knownTimeZones() {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch {
+    return ["UTC"];
+  }
+}
