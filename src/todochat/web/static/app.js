@@ -559,9 +559,28 @@ async function start() {
   await loadTasks();
 }
 
+// The phone's two drawers (conversations, tasks): one open at a time; Escape or a
+// tap outside closes it.
+const DRAWERS = { "show-conversations": "#toggle-conversations", "show-tasks": "#toggle-tasks" };
+
+function closeDrawers(except = null) {
+  for (const [panelClass, button] of Object.entries(DRAWERS)) {
+    if (panelClass === except) continue;
+    document.body.classList.remove(panelClass);
+    $(button).setAttribute("aria-expanded", "false");
+  }
+}
+
 function toggle(panelClass, button) {
+  closeDrawers(panelClass);
   const open = document.body.classList.toggle(panelClass);
   button.setAttribute("aria-expanded", String(open));
+}
+
+function closeDrawersFromOutside(event) {
+  if (!Object.keys(DRAWERS).some((panelClass) => document.body.classList.contains(panelClass))) return;
+  const inside = event.target.closest("#conversations, #tasks, #toggle-conversations, #toggle-tasks");
+  if (!inside) closeDrawers();
 }
 
 function wire() {
@@ -591,6 +610,8 @@ function wire() {
   $("#dismiss-token").addEventListener("click", hideNewToken);
   $("#toggle-conversations").addEventListener("click", (e) => toggle("show-conversations", e.currentTarget));
   $("#toggle-tasks").addEventListener("click", (e) => toggle("show-tasks", e.currentTarget));
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeDrawers(); });
+  document.addEventListener("click", closeDrawersFromOutside);
 }
 
 wire();
