@@ -10,6 +10,9 @@ PYTEST_WORKERS ?= auto
 # when npm is on the machine; without npm its tests skip, saying why (and fail in CI).
 INSPECTOR := tests/mcp_inspector
 INSPECTOR_STAMP := $(INSPECTOR)/node_modules/.installed-stamp
+# axe-core (tests/web/axe), which the browser tests inject to check accessibility.
+AXE := tests/web/axe
+AXE_STAMP := $(AXE)/node_modules/.installed-stamp
 NPM := $(shell command -v npm 2>/dev/null)
 
 .PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench
@@ -24,10 +27,14 @@ $(INSPECTOR_STAMP): $(INSPECTOR)/package.json $(INSPECTOR)/package-lock.json
 	npm ci --prefix $(INSPECTOR) --no-audit --no-fund --silent
 	@touch $@
 
-inspector-without-npm:
-	@echo "npm not found: the MCP Inspector is not installed (tests/mcp_inspector will skip)"
+$(AXE_STAMP): $(AXE)/package.json $(AXE)/package-lock.json
+	npm ci --prefix $(AXE) --no-audit --no-fund --silent
+	@touch $@
 
-install: $(STAMP) $(if $(NPM),$(INSPECTOR_STAMP),inspector-without-npm)
+inspector-without-npm:
+	@echo "npm not found: the MCP Inspector and axe-core are not installed (their tests skip)"
+
+install: $(STAMP) $(if $(NPM),$(INSPECTOR_STAMP) $(AXE_STAMP),inspector-without-npm)
 
 run: install
 	$(BIN)/todochat serve
@@ -60,4 +67,4 @@ bench: install
 	$(BIN)/python -m bench.run --db $(DB) $(if $(filter 1 true yes,$(QUICK)),--quick) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules $(AXE)/node_modules
