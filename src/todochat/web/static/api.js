@@ -38,8 +38,11 @@ export async function request(method, path, body) {
 }
 
 // POST a chat turn and call onEvent(name, data) for each Server-Sent Event.
-export async function streamChat(message, conversationId, onEvent) {
+// `signal` (an AbortController's) stops reading: the turn itself still ends on the
+// server and is kept in the conversation.
+export async function streamChat(message, conversationId, onEvent, signal = undefined) {
   const response = await fetch("/api/me/chat/stream", {
+    signal,
     method: "POST",
     headers: {
       Authorization: `Bearer ${session.token}`,

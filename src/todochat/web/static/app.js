@@ -205,26 +205,53 @@ function renderMessage(message) {
     chips.length ? el("div", { class: "chips" }, ...chips) : null, bubble);
 }
 
-function errorMessage(text) {
-  return el("li", { class: "message error", role: "alert" }, el("div", { class: "bubble" }, text));
+// A failure, said where the conversation is, with Retry when there is something to
+// send again.
+function errorMessage(text, retry = null) {
+  const item = el("li", { class: "message error", role: "alert" },
+    el("div", { class: "bubble" }, text,
+      retry ? el("button", {
+        type: "button", class: "retry",
+        onclick: () => { item.remove(); retry(); },
+      }, "Retry") : null));
+  return item;
+}
+
+function showSending(sending) {
+  state.sending = sending;
+  const button = $("#send");
+  button.textContent = sending ? "Stop" : "Send";
+  button.setAttribute("aria-label", sending ? "Stop waiting for the answer" : "Send message");
+  button.classList.toggle("stop", sending);
 }
 
 async function send(event) {
   event.preventDefault();
+  if (state.sending) {
+    state.stopping?.abort();  // the Send button is Stop while an answer comes
+    return;
+  }
   const input = $("#message-input");
   const text = input.value.trim();
-  if (!text || state.sending) return;
-  state.sending = true;
-  $("#send").disabled = true;
+  if (!text) return;
+  input.value = "";
+  await sendText(text);
+}
+
+async function sendText(text) {
+  const input = $("#message-input");
+  showSending(true);
+  const stopping = new AbortController();
+  state.stopping = stopping;
   const messages = $("#messages");
   messages.querySelector(".welcome")?.remove();
   messages.append(renderMessage({ role: "user", content: text }));
   const chips = el("div", { class: "chips" });
-  const bubble = el("div", { class: "bubble streaming" });
+  // Empty while the assistant thinks: the typing indicator shows (style.css).
+  const bubble = el("div", { class: "bubble streaming", "aria-label": "The assistant is answering" });
   const reply = el("li", { class: "message assistant" }, chips, bubble);
   messages.append(reply);
   messages.scrollTop = messages.scrollHeight;
-  input.value = "";
   let failed = false;
   try {
     await streamChat(text, state.conversationId, (name, data) => {
@@ -239,19 +266,27 @@ async function send(event) {
       } else if (name === "error") {
         failed = true;
         reply.remove();
-        messages.append(errorMessage(data.error.message));
+        messages.append(errorMessage(data.error.message, () => sendText(text)));
       }
       messages.scrollTop = messages.scrollHeight;
-    });
+    }, stopping.signal);
   } catch (error) {
-    failed = true;
-    reply.remove();
-    messages.append(errorMessage(error instanceof ApiError ? error.message : "Could not reach the server."));
-    if (error instanceof ApiError && error.status === 401) signOut();
+    if (stopping.signal.aborted) {
+      bubble.append(el("span", { class: "stopped" },
+        " (stopped: the answer will be in this conversation when it is ready)"));
+    } else {
+      failed = true;
+      reply.remove();
+      messages.append(errorMessage(
+        error instanceof ApiError ? error.message : "Could not reach the server.",
+        () => sendText(text)));
+      if (error instanceof ApiError && error.status === 401) signOut();
+    }
   } finally {
     bubble.classList.remove("streaming");
-    state.sending = false;
-    $("#send").disabled = false;
+    bubble.removeAttribute("aria-label");
+    state.stopping = null;
+    showSending(false);
   }
   if (failed && !input.value) input.value = text;  // keep what the user typed
   await Promise.all([loadTasks(), loadConversations()]).catch(() => {});
