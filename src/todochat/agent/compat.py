@@ -260,8 +260,13 @@ class _HeldStream:
 
     def finish(self) -> list[ChatCompletionChunk]:
         """The rest, settled: held text, whole tool calls, the finish, then usage."""
-        if self.template is None:
-            return []
+        if self.template is None or self.finish_reason is None:
+            # The stream stopped without saying why: llama-cpp-python does so after
+            # its 200 headers when it cannot stream tool calls.
+            raise AgentError(
+                "the model provider's stream ended early (try TODOCHAT_LLM_STREAMING=never)",
+                code="provider_error",
+            )
         pending = [self.calls[index] for index in sorted(self.calls)]
         held_text = "" if self.live else self.text
         text, calls = settle(held_text, pending, self.finish_reason, self.tools)
