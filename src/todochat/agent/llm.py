@@ -294,6 +294,10 @@ class LLMAgent:
             instructions=self._instructions(request.timezone),
             model=self._model,
             model_settings=self._model_settings,
+            # The SDK drops tool_choice after the first tool call (against loops of
+            # forced calls); "auto" forces nothing, and llama-cpp-python needs it on
+            # every request to see the tools at all.
+            reset_tool_choice=False,
             mcp_servers=[server],
         )
         items = [*history_as_model_input(request.history)]
