@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from pydantic import SecretStr
 from sqlmodel import col, select
 
 from tests.support import register, running
+from todochat.agent.compat import PendingCall, RefusedCall, settle
 from todochat.config import Settings
 from todochat.models import Message
 from todochat.runtime import create_app
@@ -165,18 +167,86 @@ async def test_every_request_sends_tool_choice_and_max_tokens_and_streams_only_a
         assert bool(request.body.get("stream")) is streams
 
 
+MakeChatter = Callable[..., AbstractAsyncContextManager[Chatter]]
+
+
+@pytest.fixture
+def chatter_with(settings: Settings) -> MakeChatter:
+    """A user of an app made with these settings changed."""
+
+    @asynccontextmanager
+    async def make(**update: Any) -> AsyncIterator[Chatter]:
+        app = create_app(settings.model_copy(update=update))
+        async with running(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+                yield Chatter(http, await register(http, "ada@example.com"))
+
+    return make
+
+
+@pytest.mark.parametrize("profile", PROFILES[:1], ids=["openai"], indirect=True)
+async def test_parallel_tool_calls_is_sent_when_set(
+    chatter_with: MakeChatter, fake_llm: FakeOpenAI, transport: str
+) -> None:
+    fake_llm.script(reply("Hello!"))
+    async with chatter_with(llm_parallel_tool_calls=False) as ada:
+        await take_turn(ada, transport, "hi")
+    assert fake_llm.received[0].body["parallel_tool_calls"] is False
+
+
+@pytest.mark.parametrize("profile", PROFILES[:1], ids=["openai"], indirect=True)
+async def test_streaming_always_streams_a_plain_chat_turn_too(
+    chatter_with: MakeChatter, fake_llm: FakeOpenAI
+) -> None:
+    fake_llm.script(call("list_tasks"), reply("Your list is empty."))
+    async with chatter_with(llm_streaming="always") as ada:
+        outcome = await take_turn(ada, "chat", "what do I have?")
+    assert outcome.response == "Your list is empty."
+    assert all(request.body["stream"] is True for request in fake_llm.received)
+
+
+@pytest.mark.parametrize("profile", PROFILES[2:3], ids=["llama-cpp-python"], indirect=True)
+async def test_a_stream_cut_off_by_the_provider_fails_cleanly(
+    chatter_with: MakeChatter, fake_llm: FakeOpenAI, transport: str
+) -> None:
+    fake_llm.script(call("add_task", title="Buy milk"))
+    async with chatter_with(llm_streaming="always") as ada:
+        outcome = await take_turn(ada, transport, "add buy milk")
+        assert outcome.error == "provider_error"
+        assert outcome.status in (None, 502)
+        stored = await ada.messages(outcome.conversation_id)
+        assert "stream ended early" in stored[-1]["content"]
+        assert await ada.tasks() == []
+
+
+@pytest.mark.parametrize("profile", PROFILES[:1], ids=["openai"], indirect=True)
+async def test_the_tool_call_cap_stops_the_turn_and_says_so(
+    chatter_with: MakeChatter, fake_llm: FakeOpenAI, transport: str
+) -> None:
+    fake_llm.script(
+        call("add_task", title="One"),
+        call("add_task", title="Two"),
+        call("add_task", title="Three"),
+        reply("Added three tasks."),
+    )
+    async with chatter_with(llm_max_tool_calls=2) as ada:
+        outcome = await take_turn(ada, transport, "add one, two and three")
+        assert outcome.error is None
+        assert outcome.names == ["add_task", "add_task"]
+        assert outcome.response is not None
+        assert outcome.response.startswith("I stopped after 2 tool calls")
+        assert await ada.titles() == {1: "One", 2: "Two"}
+
+
 # The turn's deadline ----------------------------------------------------------------------
 
 
 @pytest.fixture
-async def hurried(settings: Settings) -> AsyncIterator[Chatter]:
+async def hurried(chatter_with: MakeChatter) -> AsyncIterator[Chatter]:
     """A user of an app whose turns may last one second (a read may last a minute)."""
-    update = {"llm_turn_timeout_seconds": 1.0, "llm_timeout_seconds": 60.0}
-    app = create_app(settings.model_copy(update=update))
-    async with running(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
-            yield Chatter(http, await register(http, "ada@example.com"))
+    async with chatter_with(llm_turn_timeout_seconds=1.0, llm_timeout_seconds=60.0) as ada:
+        yield ada
 
 
 async def test_a_model_that_never_stops_ends_the_turn_at_its_deadline_with_504(
@@ -284,3 +354,62 @@ async def test_the_providers_error_is_kept_in_the_notes_metadata_without_the_key
     assert note.meta["detail"].startswith("HTTP 500: ")
     assert "boom: model overloaded" in note.meta["detail"]
     assert "sk-test-secret-key" not in json.dumps(note.meta)
+
+
+# Settling an answer (unit) -----------------------------------------------------------------
+
+TOOLS = {"add_task", "list_tasks"}
+
+
+def test_reasoning_before_the_answer_is_dropped() -> None:
+    assert settle("<think>hmm</think>\n\nHello!", [], "stop", TOOLS) == ("Hello!", [])
+
+
+def test_hermes_style_calls_in_the_text_are_recovered() -> None:
+    text = (
+        '<tool_call>{"name": "add_task", "arguments": {"title": "A"}}</tool_call>\n'
+        '<tool_call>{"name": "list_tasks", "arguments": {}}</tool_call>'
+    )
+    answer, calls = settle(text, [], "stop", TOOLS)
+    assert answer == ""
+    assert [(c.name, json.loads(c.arguments)) for c in calls] == [
+        ("add_task", {"title": "A"}),
+        ("list_tasks", {}),
+    ]
+
+
+def test_a_bare_json_call_is_recovered() -> None:
+    _, calls = settle('{"name": "add_task", "parameters": {"title": "A"}}', [], "stop", TOOLS)
+    assert [(c.name, json.loads(c.arguments)) for c in calls] == [("add_task", {"title": "A"})]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'I will call {"name": "add_task", "arguments": {"title": "A"}}',
+        '{"name": "send_email", "arguments": {}}',
+        '{"name": "add_task", "arguments": {"title": "A"}, "note": "x"}',
+        '{"title": "A"}',
+    ],
+)
+def test_text_that_is_not_unambiguously_a_call_stays_text(text: str) -> None:
+    assert settle(text, [], "stop", TOOLS) == (text, [])
+
+
+def test_no_call_is_recovered_when_no_tools_were_offered() -> None:
+    text = '{"name": "add_task", "arguments": {}}'
+    assert settle(text, [], "stop", set()) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "finish"),
+    [('{"title": "Bu', "length"), ('{"title": "Buy"}', "length"), ("[1]", "stop")],
+)
+def test_a_cut_off_or_unreadable_call_is_refused(arguments: str, finish: str) -> None:
+    with pytest.raises(RefusedCall, match=r"cut off|not valid JSON"):
+        settle("", [PendingCall("call_1", "add_task", arguments)], finish, TOOLS)
+
+
+def test_empty_arguments_are_no_arguments() -> None:
+    _, [settled] = settle("", [PendingCall("call_1", "list_tasks", "")], "tool_calls", TOOLS)
+    assert settled.arguments == "{}"

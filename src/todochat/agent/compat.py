@@ -95,31 +95,31 @@ def _calls_in_text(text: str, tools: set[str]) -> list[PendingCall] | None:
 def settle(
     text: str, calls: list[PendingCall], finish: str | None, tools: set[str]
 ) -> tuple[str, list[PendingCall]]:
-    """The answer's text and the tool calls to run; raises `_Retry` for a call that
+    """The answer's text and the tool calls to run; raises `RefusedCall` for a call that
     must not run (cut off, or arguments that don't parse)."""
     text = _THINKING.sub("", text)
     if calls:
         if finish == "length":
-            raise _Retry("was cut off at the length limit")
+            raise RefusedCall("was cut off at the length limit")
         for pending in calls:
             arguments = _arguments(pending.arguments)
             if arguments is None:
-                raise _Retry("had arguments that are not valid JSON")
+                raise RefusedCall("had arguments that are not valid JSON")
             pending.arguments = arguments
         return text, calls
     if tools and _LOOKS_LIKE_CALL.match(text):
         if finish == "length":
-            raise _Retry("was cut off at the length limit")
+            raise RefusedCall("was cut off at the length limit")
         recovered = _calls_in_text(text, tools)
         if recovered:
             return "", recovered
         if text.lstrip().startswith("<tool_call>"):
-            raise _Retry("was written as text that does not parse")
+            raise RefusedCall("was written as text that does not parse")
     return text, []
 
 
-class _Retry(Exception):
-    """A call that must not run; the request is made once more."""
+class RefusedCall(Exception):
+    """A call that must not run (cut off or unreadable); the request is made once more."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -145,11 +145,11 @@ class CheckedChatModel(OpenAIChatCompletionsModel):
         if isinstance(first, ChatCompletion):
             try:
                 return _settled_completion(first, tools)
-            except _Retry:
+            except RefusedCall:
                 again = await fetch()
                 try:
                     return _settled_completion(again, tools)
-                except _Retry as retry:
+                except RefusedCall as retry:
                     raise BrokenToolCall(retry.reason) from None
         response, stream = first
 
@@ -203,7 +203,7 @@ async def _settled_stream(
             for out in held.finish():
                 yield out
             return
-        except _Retry as retry:
+        except RefusedCall as retry:
             if attempt:
                 raise BrokenToolCall(retry.reason) from None
             stream = await refetch()
