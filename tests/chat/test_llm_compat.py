@@ -378,9 +378,18 @@ def test_hermes_style_calls_in_the_text_are_recovered() -> None:
     ]
 
 
-def test_a_bare_json_call_is_recovered() -> None:
-    _, calls = settle('{"name": "add_task", "parameters": {"title": "A"}}', [], "stop", TOOLS)
-    assert [(c.name, json.loads(c.arguments)) for c in calls] == [("add_task", {"title": "A"})]
+@pytest.mark.parametrize(
+    ("text", "name", "arguments"),
+    [
+        ('{"name": "add_task", "parameters": {"title": "A"}}', "add_task", {"title": "A"}),
+        ('{"name": "add_task", "arguments": "{\\"title\\": \\"A\\"}"}', "add_task", {"title": "A"}),
+        ('{"name": "list_tasks", "arguments": ""}', "list_tasks", {}),
+        ('{"name": "list_tasks"}', "list_tasks", {}),
+    ],
+)
+def test_a_bare_json_call_is_recovered(text: str, name: str, arguments: dict[str, Any]) -> None:
+    _, calls = settle(text, [], "stop", TOOLS)
+    assert [(c.name, json.loads(c.arguments)) for c in calls] == [(name, arguments)]
 
 
 @pytest.mark.parametrize(

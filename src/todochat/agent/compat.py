@@ -75,8 +75,9 @@ def _call_from_json(text: str, tools: set[str]) -> PendingCall | None:
     if not isinstance(value, dict) or not set(value) <= {"name", "arguments", "parameters"}:
         return None
     name, arguments = value.get("name"), value.get("arguments", value.get("parameters", {}))
-    if isinstance(arguments, str):
-        arguments = json.loads(arguments) if _arguments(arguments) else None
+    if isinstance(arguments, str):  # arguments as a JSON string, as in `tool_calls`
+        parsed = _arguments(arguments)
+        arguments = json.loads(parsed) if parsed is not None else None
     if name not in tools or not isinstance(arguments, dict):
         return None
     return PendingCall(f"call_{uuid.uuid4().hex[:12]}", name, json.dumps(arguments))
