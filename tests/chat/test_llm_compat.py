@@ -356,6 +356,19 @@ async def test_the_providers_error_is_kept_in_the_notes_metadata_without_the_key
     assert "sk-test-secret-key" not in json.dumps(note.meta)
 
 
+@pytest.mark.parametrize("profile", PROFILES[:1], ids=["openai"], indirect=True)
+async def test_the_providers_error_is_logged_without_the_key(
+    ada: Chatter, fake_llm: FakeOpenAI, transport: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_llm.script(http_error(503))
+    with caplog.at_level("WARNING", logger="todochat.agent"):
+        await take_turn(ada, transport, "add buy milk")
+    [logged] = [r.getMessage() for r in caplog.records if "model run failed" in r.getMessage()]
+    assert "HTTP 503" in logged
+    assert "boom: model overloaded" in logged
+    assert "sk-test-secret-key" not in caplog.text
+
+
 # Settling an answer (unit) -----------------------------------------------------------------
 
 TOOLS = {"add_task", "list_tasks"}

@@ -45,6 +45,14 @@ class BrokenToolCall(AgentError):
         super().__init__(f"the model's tool call {reason}, so it was not run", code="model_error")
 
 
+class RefusedCall(Exception):
+    """A call that must not run (cut off or unreadable); the request is made once more."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass
 class PendingCall:
     """A tool call as the model wrote it, before it is trusted."""
@@ -117,14 +125,6 @@ def settle(
         if text.lstrip().startswith("<tool_call>"):
             raise RefusedCall("was written as text that does not parse")
     return text, []
-
-
-class RefusedCall(Exception):
-    """A call that must not run (cut off or unreadable); the request is made once more."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _offered(tools: list[Any]) -> set[str]:
