@@ -176,7 +176,9 @@ def _settled_completion(completion: ChatCompletion, tools: set[str]) -> ChatComp
     settled = data["choices"][0]
     settled["message"]["content"] = text or None
     settled["message"]["tool_calls"] = [_call_json(c) for c in calls] or None
-    settled["finish_reason"] = "tool_calls" if calls else "stop"
+    if calls or choice.finish_reason == "tool_calls":
+        # Other reasons (a content filter, a cut answer) stay for the SDK to see.
+        settled["finish_reason"] = "tool_calls" if calls else "stop"
     return ChatCompletion.model_validate(data)
 
 
@@ -197,17 +199,26 @@ async def _settled_stream(
     calls held, settled and handed on whole at the end; one retry on a broken call."""
     for attempt in range(2):
         held = _HeldStream(tools)
-        async for chunk in stream:
-            for out in held.take(chunk):
-                yield out
         try:
-            for out in held.finish():
-                yield out
-            return
-        except RefusedCall as retry:
+            async for chunk in stream:
+                for out in held.take(chunk):
+                    yield out
+        finally:
+            # Closed here too when the reader stops early (a deadline, a cancel), so
+            # that the connection to the provider is not left open.
+            close = getattr(stream, "close", None)
+            if callable(close):
+                await close()
+        try:
+            rest = held.finish()
+        except RefusedCall as refused:
             if attempt:
-                raise BrokenToolCall(retry.reason) from None
+                raise BrokenToolCall(refused.reason) from None
             stream = await refetch()
+            continue
+        for out in rest:
+            yield out
+        return
 
 
 class _HeldStream:
