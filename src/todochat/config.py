@@ -138,6 +138,19 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=60.0, gt=0)
     llm_max_retries: int = Field(default=1, ge=0)
     llm_max_turns: int = Field(default=8, ge=1)
+    # Sent as `max_tokens`: a bound every server honours, so that a tool call cut off
+    # by it is seen as cut off (finish_reason "length") and never executed.
+    llm_max_tokens: int = Field(default=1024, ge=16)
+    # Stream from the provider when the client streams (/chat/stream), always, or
+    # never (llama-cpp-python cannot stream automatic tool calls).
+    llm_streaming: Literal["client", "always", "never"] = "client"
+    # Sent as `parallel_tool_calls` only when set: not every server accepts it.
+    llm_parallel_tool_calls: bool | None = None
+    # The wall-clock bound of a whole turn (every model request and tool call);
+    # `llm_timeout_seconds` bounds a single read only.
+    llm_turn_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Tool calls per turn; the turn stops, saying so, when the model wants more.
+    llm_max_tool_calls: int = Field(default=10, ge=1)
     # The SDK's tracing sends data to a hosted service: off unless asked for.
     llm_tracing: bool = False
 

@@ -28,6 +28,9 @@ class AgentRequest:
     message: str
     history: list[HistoryEntry]
     tools: Tools
+    # Whether the client streams (/chat/stream): the LLM agent then streams from the
+    # provider too, unless its settings say otherwise.
+    streaming: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,22 @@ AgentEvent = ToolCalled | TextDelta | ReplyDone
 
 class AgentError(Exception):
     """The agent could not answer. `status` is the HTTP status a caller should see
-    (502 for a provider failure, 504 for a timeout)."""
+    (502 for a provider failure, 504 for a timeout). `detail` is what the provider
+    said (never a secret), for the log and the stored note's metadata."""
 
-    def __init__(self, message: str, *, code: str = "agent_failed", status: int = 502) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "agent_failed",
+        status: int = 502,
+        detail: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        self.detail = detail
 
 
 class Agent(Protocol):

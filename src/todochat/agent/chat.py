@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,10 +79,12 @@ class TurnReplayed:
 
 @dataclass(frozen=True)
 class TurnFailed:
-    """The agent failed; the failure is stored in the conversation too."""
+    """The agent failed; the failure is stored in the conversation too. `tool_calls`
+    are the calls that ran before it (their changes stand)."""
 
     conversation_id: uuid.UUID
     error: AgentError
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 ChatEvent = TurnStarted | ToolCalled | TextDelta | TurnDone | TurnFailed | TurnReplayed
@@ -108,6 +110,8 @@ class _TurnInput:
     # The turn's Idempotency-Key claim, made in the first transaction and answered in
     # the last one (the reply, or the stored failure).
     claim: Claim | None = None
+    # Whether the client streams the turn (/chat/stream).
+    streaming: bool = False
 
     async def record(self, session: AsyncSession, status_code: int, body: Any) -> None:
         """Keep the turn's answer for its key, in the transaction that stores it."""
@@ -121,6 +125,7 @@ class _TurnInput:
             message=self.message,
             history=self.history,
             tools=tools,
+            streaming=self.streaming,
         )
 
 
@@ -152,15 +157,19 @@ class ChatFlow:
         message: str,
         conversation_id: uuid.UUID | None = None,
         key: IdempotentRequest | None = None,
+        *,
+        client_streams: bool = False,
     ) -> AsyncIterator[ChatEvent]:
         """One turn as events; input errors (too long, unknown conversation, a user
         who no longer exists, an Idempotency-Key reused or still running) raise before
-        anything is stored. A key answered before gives one `TurnReplayed`."""
+        anything is stored. A key answered before gives one `TurnReplayed`.
+        `client_streams` tells the agent that the client reads the events as they come."""
         messages.check_content(MessageRole.USER, message)
         turn = await self._begin(identity, message, conversation_id, key)
         if isinstance(turn, StoredResponse):
             yield TurnReplayed(turn)
             return
+        turn = replace(turn, streaming=client_streams)
         yield TurnStarted(turn.conversation_id)
         events: list[ChatEvent] | AsyncIterator[ChatEvent]
         if self.agent.answers_at_once:
@@ -290,7 +299,7 @@ class ChatFlow:
             # Nothing can be stored now, and trying would only wait out the bounds a
             # second time: the client hears 503 and the turn's rollback stands.
             logger.warning("chat turn failed: the database is unavailable (%s)", type(exc).__name__)
-            return TurnFailed(turn.conversation_id, database_unavailable_error())
+            return TurnFailed(turn.conversation_id, database_unavailable_error(), _listed(calls))
         if isinstance(exc, AgentError):
             error = exc
         else:
@@ -298,16 +307,21 @@ class ChatFlow:
             error = AgentError(
                 "the assistant failed unexpectedly", code="internal_error", status=500
             )
+        listed = _listed(calls)
         try:
             async with self.database.session() as session:
-                content = f"Sorry, I couldn't answer: {error.message}."
-                await _store_assistant(session, turn, content, calls, {"error": error.code})
+                content = f"Sorry, I couldn't answer: {error.message}.{_changes_made(calls)}"
+                metadata = {"error": error.code}
+                if error.detail:
+                    metadata["detail"] = error.detail
+                await _store_assistant(session, turn, content, calls, metadata)
                 # A retry with the same key gets this failure back, as the first
                 # request did: the turn happened (its messages are stored).
-                await turn.record(session, error.status, failure_body(turn.conversation_id, error))
+                body = failure_body(turn.conversation_id, error, listed)
+                await turn.record(session, error.status, body)
         except Exception:  # the turn has failed already; keep the first error
             logger.exception("could not store the failed turn")
-        return TurnFailed(turn.conversation_id, error)
+        return TurnFailed(turn.conversation_id, error, listed)
 
 
 def database_unavailable_error() -> AgentError:
@@ -317,15 +331,47 @@ def database_unavailable_error() -> AgentError:
     )
 
 
-def failure_body(conversation_id: uuid.UUID, error: AgentError) -> dict[str, Any]:
-    """The HTTP error body of a failed turn."""
+def failure_body(
+    conversation_id: uuid.UUID, error: AgentError, tool_calls: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The HTTP error body of a failed turn; the tool calls that ran before the
+    failure, when there were any (their changes stand)."""
     return {
         "error": {
             "code": error.code,
             "message": error.message,
-            "details": {"conversation_id": str(conversation_id)},
+            "details": failure_details(conversation_id, tool_calls or []),
         }
     }
+
+
+def failure_details(conversation_id: uuid.UUID, tool_calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """`details` of a failed turn's error: its conversation, and the calls that ran."""
+    details: dict[str, Any] = {"conversation_id": str(conversation_id)}
+    if tool_calls:
+        details["tool_calls"] = tool_calls
+    return details
+
+
+def _listed(calls: list[ToolCallRecord]) -> list[dict[str, Any]]:
+    return [call.as_json() for call in calls]
+
+
+def _changes_made(calls: list[ToolCallRecord]) -> str:
+    """The stored note's account of what changed before a failure ("" for nothing):
+    a failed turn is not replayed to the model, so the note is what remains of it."""
+    changes = []
+    for call in calls:
+        if not call.ok or call.name == "list_tasks":
+            continue
+        result = call.as_json()["result"]
+        if isinstance(result, dict) and {"task_id", "status", "title"} <= result.keys():
+            changes.append(f"task #{result['task_id']} “{result['title']}” {result['status']}")
+        else:
+            changes.append(f"{call.name} {call.arguments}")
+    if not changes:
+        return ""
+    return f" Before that, these changes were made: {'; '.join(changes)}."
 
 
 async def _iterate(events: list[ChatEvent] | AsyncIterator[ChatEvent]) -> AsyncIterator[ChatEvent]:
@@ -355,6 +401,9 @@ def _reply_content(
 ) -> tuple[str, list[ToolCallRecord], dict[str, Any] | None]:
     limit = ASSISTANT_MESSAGE_MAX_LENGTH
     text = reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
+    if not text.strip() and not reply.tool_calls:
+        # Nothing said and nothing done: a failure to report, never a "Done.".
+        raise AgentError("the model gave an empty reply", code="empty_reply")
     return text or "Done.", reply.tool_calls, reply.metadata or None
 
 

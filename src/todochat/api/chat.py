@@ -20,6 +20,7 @@ from todochat.agent.chat import (
     TurnFailed,
     TurnReplayed,
     TurnStarted,
+    failure_details,
 )
 from todochat.api.deps import TurnIdentity, runtime_of
 from todochat.api.errors import error_response
@@ -67,9 +68,10 @@ _FAILURES = {
         "first request still is: retry after Retry-After",
         e429="Too many chat turns",
         e500="The assistant failed unexpectedly (the apology is stored in the conversation)",
-        e502="The model provider failed",
+        e502="The model provider failed, or the model gave an empty reply or a broken "
+        "tool call (`details.tool_calls` lists the calls that ran before the failure)",
         e503="The database is unavailable",
-        e504="The model provider timed out",
+        e504="The model provider or the turn's deadline timed out",
     ),
 }
 
@@ -87,7 +89,7 @@ def _failure_response(failed: TurnFailed) -> JSONResponse:
         failed.error.status,
         failed.error.code,
         failed.error.message,
-        {"conversation_id": str(failed.conversation_id)},
+        failure_details(failed.conversation_id, failed.tool_calls),
         headers,
     )
 
@@ -121,7 +123,10 @@ def _sse_of_replay(stored: StoredResponse) -> str:
     conversation_id = (error.get("details") or {}).get("conversation_id")
     start = _sse("start", {"conversation_id": conversation_id})
     failure = {"code": error.get("code"), "message": error.get("message")}
-    return start + _sse("error", {"error": failure, "conversation_id": conversation_id})
+    data = {"error": failure, "conversation_id": conversation_id}
+    if tool_calls := (error.get("details") or {}).get("tool_calls"):
+        data["tool_calls"] = tool_calls
+    return start + _sse("error", data)
 
 
 def _sse_of(event: ChatEvent) -> str:
@@ -136,7 +141,11 @@ def _sse_of(event: ChatEvent) -> str:
     if isinstance(event, TurnDone):
         return _sse("done", event.result.as_json())
     error = {"code": event.error.code, "message": event.error.message}
-    return _sse("error", {"error": error, "conversation_id": str(event.conversation_id)})
+    data: dict[str, Any] = {"error": error, "conversation_id": str(event.conversation_id)}
+    if event.tool_calls:
+        # The calls that ran before the failure: their changes stand.
+        data["tool_calls"] = event.tool_calls
+    return _sse("error", data)
 
 
 # Turns whose client went away are finished in the background; kept here so that
@@ -155,8 +164,11 @@ async def chat_stream(
     """The same turn as Server-Sent Events: `start`, `tool_call`, `delta` (text),
     then `done` with the final object, or `error`. With an `Idempotency-Key`, a repeat
     of a finished turn streams `start` and its stored `done` (or `error`) only, with
-    `Idempotent-Replayed: true`; a repeat while it runs is a 409."""
-    events = _flow(request).stream(identity, body.message, body.conversation_id, key)
+    `Idempotent-Replayed: true`; a repeat while it runs is a 409. An `error` event
+    lists in `tool_calls` the calls that ran before the failure."""
+    events = _flow(request).stream(
+        identity, body.message, body.conversation_id, key, client_streams=True
+    )
     # Input errors (unknown conversation, message too long) surface as plain HTTP
     # errors, before the stream starts.
     first = await anext(events)
