@@ -213,7 +213,8 @@ async def test_a_failed_turn_is_shown_and_the_typed_text_kept(
     await page.press("#message-input", "Enter")
     error = page.locator(".message.error")
     await error.wait_for()
-    assert await error.inner_text() == "the model provider timed out"
+    assert await error.locator(".error-text").inner_text() == "the model provider timed out"
+    assert await error.locator("button.retry").is_visible()
     assert await page.input_value("#message-input") == "add a task to buy milk"
     await page.screenshot(path=screenshot_dir / "05-error.png")
 

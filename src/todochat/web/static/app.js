@@ -209,7 +209,7 @@ function renderMessage(message) {
 // send again.
 function errorMessage(text, retry = null) {
   const item = el("li", { class: "message error", role: "alert" },
-    el("div", { class: "bubble" }, text,
+    el("div", { class: "bubble" }, el("span", { class: "error-text" }, text),
       retry ? el("button", {
         type: "button", class: "retry",
         onclick: () => { item.remove(); retry(); },
