@@ -349,11 +349,11 @@ def test_ctrl_c_stops_waiting_for_a_slow_answer(
             stopped = screen.read_until("Stopped waiting")
             screen.read_until(PROMPT)
             screen.type(CTRL_D)
-            process.wait(timeout=30)
+            exit_code = process.wait(timeout=30)
         finally:
             process.kill()
             process.wait(timeout=10)
             os.close(controller)
 
     assert "still finishes this turn" in stopped.replace("\n", " ")
-    assert process.returncode is not None
+    assert exit_code == 0  # leaving does not wait for the abandoned turn

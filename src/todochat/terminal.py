@@ -448,6 +448,17 @@ async def interruptible(work: Awaitable[dict[str, Any]]) -> dict[str, Any] | Non
     return None
 
 
+async def abandon_running_turns(console: Console) -> None:
+    """On leaving: turns still running after Ctrl-C are cancelled (the person is gone;
+    their messages stay in the conversation) rather than waited for."""
+    if not _unwaited:
+        return
+    console.print("[dim]Leaving while an answer is still coming: it is abandoned.[/dim]")
+    for task in list(_unwaited):
+        task.cancel()
+    await asyncio.wait(list(_unwaited), timeout=5)
+
+
 # Turns left running after Ctrl-C: referenced until they end (see `interruptible`).
 _unwaited: set[asyncio.Future[dict[str, Any]]] = set()
 
@@ -516,3 +527,4 @@ async def run_terminal_chat(
         else:
             save_state(key, entry)
         await run_repl(backend, conversation, console, read_line)
+        await abandon_running_turns(console)
