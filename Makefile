@@ -12,7 +12,7 @@ INSPECTOR := tests/mcp_inspector
 INSPECTOR_STAMP := $(INSPECTOR)/node_modules/.installed-stamp
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench
+.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench bench-schemas
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,8 +55,13 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.tool_schemas
 	$(BIN)/python -m bench.agent_language $(if $(filter 1 true yes,$(QUICK)),--quick)
 	$(BIN)/python -m bench.run --db $(DB) $(if $(filter 1 true yes,$(QUICK)),--quick) $(BENCH_ARGS)
+
+# The task tools' size as the LLM agent sends them, in tokens (seconds; no wrk, no database).
+bench-schemas: install
+	$(BIN)/python -m bench.tool_schemas
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules
