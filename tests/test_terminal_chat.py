@@ -168,18 +168,23 @@ def own_terminal() -> None:
 
 
 def open_terminal(
-    tmp_path: Path, database_url: str, state: Path, *arguments: str
+    tmp_path: Path, database_url: str, state: Path, *arguments: str, **settings: str
 ) -> Iterator[Terminal]:
+    """`todochat chat ARGUMENTS` in a pseudo-terminal (the built-in agent unless
+    `settings` say otherwise)."""
     controller, device = pty.openpty()
     env = clean_environment(
-        TODOCHAT_DATABASE_URL=database_url,
-        TODOCHAT_AGENT="builtin",
-        TODOCHAT_TERMINAL_STATE=str(state),
-        TERM="xterm",
-        COLUMNS="110",
-        # The pseudo-terminal does not answer cursor-position requests as a real one
-        # does: without this, the line editor waits for the answer, then warns.
-        PROMPT_TOOLKIT_NO_CPR="1",
+        **{
+            "TODOCHAT_DATABASE_URL": database_url,
+            "TODOCHAT_AGENT": "builtin",
+            "TODOCHAT_TERMINAL_STATE": str(state),
+            "TERM": "xterm",
+            "COLUMNS": "110",
+            # The pseudo-terminal does not answer cursor-position requests as a real
+            # one does: without this, the line editor waits for the answer, then warns.
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+            **settings,
+        }
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "todochat.cli", "chat", *arguments],
@@ -317,29 +322,16 @@ def test_ctrl_c_stops_waiting_for_a_slow_answer(
 ) -> None:
     with FakeOpenAI() as model:
         model.script(HANG)
-        controller, device = pty.openpty()
-        env = clean_environment(
-            TODOCHAT_DATABASE_URL=database_url,
+        for screen in open_terminal(
+            tmp_path,
+            database_url,
+            private_state_file,
+            "--email",
+            EMAIL,
             TODOCHAT_AGENT="llm",
             TODOCHAT_LLM_BASE_URL=model.base_url,
             TODOCHAT_LLM_API_KEY="test-key",
-            TODOCHAT_TERMINAL_STATE=str(private_state_file),
-            TERM="xterm",
-            PROMPT_TOOLKIT_NO_CPR="1",
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "todochat.cli", "chat", "--email", EMAIL],
-            stdin=device,
-            stdout=device,
-            stderr=device,
-            cwd=tmp_path,
-            env=env,
-            close_fds=True,
-            preexec_fn=own_terminal,
-        )
-        os.close(device)
-        screen = Terminal(controller, process)
-        try:
+        ):
             screen.read_until(PROMPT)
             screen.type("what is pending?" + ENTER)
             while not model.received:  # the model has the request, and is thinking
@@ -349,11 +341,7 @@ def test_ctrl_c_stops_waiting_for_a_slow_answer(
             stopped = screen.read_until("Stopped waiting")
             screen.read_until(PROMPT)
             screen.type(CTRL_D)
-            exit_code = process.wait(timeout=30)
-        finally:
-            process.kill()
-            process.wait(timeout=10)
-            os.close(controller)
+            exit_code = screen.process.wait(timeout=30)
 
     assert "still finishes this turn" in stopped.replace("\n", " ")
     assert exit_code == 0  # leaving does not wait for the abandoned turn
