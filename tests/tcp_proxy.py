@@ -112,6 +112,12 @@ class FreezableProxy:
     async def _serve(
         self, client_reader: asyncio.StreamReader, client: asyncio.StreamWriter
     ) -> None:
+        # Tracked like the pumps, so that stopping ends it before the loop closes
+        # (left suspended, it would be finalised on a closed loop).
+        served = asyncio.current_task()
+        if served is not None:
+            self._tasks.add(served)
+            served.add_done_callback(self._tasks.discard)
         self._writers.add(client)
         try:
             await self._thawed.wait()  # frozen: the connection is never answered
