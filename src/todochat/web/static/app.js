@@ -116,11 +116,19 @@ async function loadConversations() {
 
 function renderConversations() {
   const list = $("#conversation-list");
-  list.replaceChildren(...state.conversations.map((conversation) => {
+  const wanted = $("#conversation-search").value.trim().toLowerCase();
+  const shown = state.conversations.filter((conversation) =>
+    !wanted || (conversation.title || "").toLowerCase().includes(wanted));
+  if (wanted && !shown.length) {
+    list.replaceChildren(el("li", { class: "empty" }, "No conversation matches."));
+    return;
+  }
+  list.replaceChildren(...shown.map((conversation) => {
     const title = conversation.title || "New conversation";
     return el("li", { class: conversation.id === state.conversationId ? "active" : "" },
       el("button", {
         class: "conversation-title",
+        title,  // the whole title, however long, on hover
         "aria-current": conversation.id === state.conversationId ? "true" : undefined,
         onclick: () => openConversation(conversation.id),
       }, title),
@@ -632,6 +640,7 @@ function wire() {
     }
   });
   $("#task-filter").addEventListener("change", () => loadTasks());
+  $("#conversation-search").addEventListener("input", renderConversations);
   $("#open-settings").addEventListener("click", openSettings);
   $("#close-settings").addEventListener("click", () => $("#settings").close());
   $("#profile-form").addEventListener("submit", saveProfile);
