@@ -133,13 +133,15 @@ class Terminal:
     def __init__(self, controller: int, process: subprocess.Popen[bytes]) -> None:
         self.controller = controller
         self.process = process
+        self._unread = ""
 
     def type(self, keys: str) -> None:
         os.write(self.controller, keys.encode())
 
     def read_until(self, marker: str, timeout: float = 60) -> str:
-        """The screen's text up to and including `marker` (escape sequences removed)."""
-        seen = ""
+        """The screen's text up to and including `marker` (escape sequences removed);
+        what came after it is kept for the next read."""
+        seen = self._unread
         deadline = time.monotonic() + timeout
         while marker not in seen:
             if time.monotonic() > deadline:
@@ -151,7 +153,9 @@ class Terminal:
                 except OSError:
                     break
                 seen += _ANSI.sub("", chunk.decode(errors="replace"))
-        return seen
+        end = seen.find(marker) + len(marker) if marker in seen else len(seen)
+        self._unread = seen[end:]
+        return seen[:end]
 
 
 # Every escape sequence (styles, cursor moves, modes): what is left is the text shown.
@@ -338,7 +342,7 @@ def test_ctrl_c_stops_waiting_for_a_slow_answer(
                 time.sleep(0.05)
 
             screen.type(CTRL_C)
-            stopped = screen.read_until("Stopped waiting")
+            stopped = screen.read_until("in the conversation")
             screen.read_until(PROMPT)
             screen.type(CTRL_D)
             exit_code = screen.process.wait(timeout=30)
