@@ -26,12 +26,14 @@ async function errorOf(response) {
   return new ApiError(response.status, "error", `request failed (${response.status})`);
 }
 
-export async function request(method, path, body) {
+// `keepalive` lets the request finish after the page is closed (an Undo-able delete
+// sent as the page goes away).
+export async function request(method, path, body, { keepalive = false } = {}) {
   const headers = { Accept: "application/json" };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers, keepalive, body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw await errorOf(response);
   return response.status === 204 ? null : response.json();

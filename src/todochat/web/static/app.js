@@ -2,10 +2,10 @@
 // chips) and the task panel, all through the public REST and SSE API.
 
 import { ApiError, request, session, streamChat } from "./api.js";
-import { DateFormat, knownTimeZones } from "./dates.js";
+import { accountDates as dates, knownTimeZones, useTimeZone } from "./dates.js";
+import { $, el } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
-
-const $ = (selector) => document.querySelector(selector);
+import { clearTasks, loadTasks, wireTaskPanel } from "./tasks.js";
 
 const state = {
   user: null,
@@ -13,26 +13,6 @@ const state = {
   conversationId: null,
   sending: false,
 };
-
-// Elements are built with textContent only: nothing a user or the model wrote is
-// parsed as HTML, except an assistant's answer, which goes through markdown.js
-// (parsed, then sanitised).
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
-}
-
-// Dates in the account's time zone (dates.js); replaced when the account is loaded
-// or its zone is changed in the settings.
-let dates = new DateFormat("UTC");
 
 // ---- Authentication --------------------------------------------------------
 
@@ -97,7 +77,7 @@ function signOut() {
   state.user = null;
   state.conversationId = null;
   $("#messages").replaceChildren();
-  $("#task-list").replaceChildren();
+  clearTasks();
   $("#token-list").replaceChildren();
   hideNewToken();
   $("#access-tokens").open = false;
@@ -301,59 +281,6 @@ async function sendText(text) {
   input.focus();
 }
 
-// ---- Tasks -------------------------------------------------------------------
-
-async function loadTasks() {
-  const status = $("#task-filter").value;
-  const page = await request("GET", `/api/me/tasks?status=${status}&limit=200`);
-  renderTasks(page.items);
-}
-
-function renderTasks(tasks) {
-  const list = $("#task-list");
-  if (!tasks.length) {
-    list.replaceChildren(el("li", { class: "empty" }, "No tasks here yet."));
-    return;
-  }
-  list.replaceChildren(...tasks.map((task) => el("li", {
-    class: `task${task.completed ? " done" : ""}`, "data-task-id": String(task.id),
-  },
-    el("input", {
-      type: "checkbox", checked: task.completed ? "" : undefined,
-      "aria-label": `${task.completed ? "Reopen" : "Complete"} task ${task.id}: ${task.title}`,
-      onchange: () => guarded(() => request("PATCH", `/api/me/tasks/${task.id}/complete`,
-        { completed: !task.completed })).then(loadTasks),
-    }),
-    el("span", { class: "number" }, `#${task.id}`),
-    el("div", { class: "task-body" },
-      el("span", { class: "title" }, task.title),
-      el("span", { class: "meta" },
-        task.priority !== "medium" ? el("span", { class: `badge ${task.priority}` }, task.priority) : null,
-        task.due_at ? el("span", { class: "due" }, dates.due(task.due_at)) : null,
-        el("span", { class: "status" }, task.status.replace("_", " ")))),
-    el("button", {
-      class: "icon", "aria-label": `Rename task ${task.id}`,
-      onclick: () => renameTask(task),
-    }, "✎"),
-    el("button", {
-      class: "icon danger", "aria-label": `Delete task ${task.id}`,
-      onclick: () => deleteTask(task),
-    }, "✕"))));
-}
-
-async function renameTask(task) {
-  const title = prompt(`Rename task #${task.id}`, task.title);
-  if (title === null || !title.trim()) return;
-  await guarded(() => request("PATCH", `/api/me/tasks/${task.id}`, { title }));
-  await loadTasks();
-}
-
-async function deleteTask(task) {
-  if (!confirm(`Delete task #${task.id} “${task.title}”?`)) return;
-  await guarded(() => request("DELETE", `/api/me/tasks/${task.id}`));
-  await loadTasks();
-}
-
 // ---- Access tokens -------------------------------------------------------------
 // A new token's text lives only in the "copy it now" box until it is dismissed:
 // it is never stored, and the list shows names and dates only.
@@ -518,7 +445,7 @@ async function guarded(action) {
 // and signing out everywhere.
 
 function showAccount() {
-  dates = new DateFormat(state.user.timezone);
+  useTimeZone(state.user.timezone);
   $("#whoami").textContent = state.user.name || state.user.email || "";
   $("#account-zone").textContent = state.user.timezone;
 }
@@ -639,7 +566,7 @@ function wire() {
       $("#composer").requestSubmit();
     }
   });
-  $("#task-filter").addEventListener("change", () => loadTasks());
+  wireTaskPanel({ onSignedOut: signOut });
   $("#conversation-search").addEventListener("input", renderConversations);
   $("#open-settings").addEventListener("click", openSettings);
   $("#close-settings").addEventListener("click", () => $("#settings").close());

@@ -63,3 +63,11 @@ export function knownTimeZones() {
     return ["UTC"];
   }
 }
+
+// The signed-in account's formatter, shared by every part of the page; `useTimeZone`
+// replaces it when the account is loaded or its zone is changed.
+export let accountDates = new DateFormat("UTC");
+
+export function useTimeZone(timeZone) {
+  accountDates = new DateFormat(timeZone);
+}
