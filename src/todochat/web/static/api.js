@@ -28,8 +28,8 @@ async function errorOf(response) {
 
 // `keepalive` lets the request finish after the page is closed (an Undo-able delete
 // sent as the page goes away).
-export async function request(method, path, body, { keepalive = false } = {}) {
-  const headers = { Accept: "application/json" };
+export async function request(method, path, body, { keepalive = false, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, {

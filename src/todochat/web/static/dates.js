@@ -46,6 +46,37 @@ export class DateFormat {
     return clock ? `${day}, ${clock}` : day;
   }
 
+  // The calendar day of a moment in this zone, as "2026-11-25" (sorts as text).
+  dayKey(moment) {
+    const { year, month, day } = parts(new Date(moment), this.timeZone);
+    return `${year}-${month}-${day}`;
+  }
+
+  // A moment as a date-time field's value in this zone: "2026-11-25T17:00".
+  localInput(iso) {
+    if (!iso) return "";
+    const { year, month, day, hour, minute } = parts(new Date(iso), this.timeZone);
+    return `${year}-${month}-${day}T${hour}:${minute}`;
+  }
+
+  // A date-time field's value ("2026-11-25T17:00", read in this zone) as an ISO moment.
+  fromLocalInput(value) {
+    const [date, time] = value.split("T");
+    const [year, month, day] = date.split("-").map(Number);
+    const [hour, minute] = time.split(":").map(Number);
+    const wanted = Date.UTC(year, month - 1, day, hour, minute);
+    // The zone's offset at that moment: guess, then correct once (enough across a DST
+    // change, where the guess can be an hour out).
+    let moment = wanted;
+    for (let round = 0; round < 2; round += 1) {
+      const seen = parts(new Date(moment), this.timeZone);
+      const shown = Date.UTC(Number(seen.year), Number(seen.month) - 1, Number(seen.day),
+        Number(seen.hour), Number(seen.minute));
+      moment += wanted - shown;
+    }
+    return new Date(moment).toISOString();
+  }
+
   // A calendar day: "25 Nov 2026".
   day(iso) {
     if (!iso) return "";
