@@ -159,8 +159,33 @@ function render() {
     list.replaceChildren(el("li", { class: "empty" }, VIEWS[panel.view].empty));
     return;
   }
+  const focus = focusedPart();
   list.replaceChildren(...tasks.map((task) => taskRow(task, now,
     openEditor && Number(openEditor.dataset.taskId) === task.id ? openEditor : null)));
+  restoreFocus(focus);
+}
+
+// The list is drawn anew on every change: keep the keyboard where it was (the same
+// control of the same task, or the next task's when that one has left the view).
+function focusedPart() {
+  const active = document.activeElement;
+  // A field of an open editor: the editor is kept across the redraw, the field too.
+  if (active?.closest?.("#task-list .task-editor")) return { element: active };
+  const row = active?.closest?.("#task-list .task");
+  if (!row || !active.dataset.focus) return null;
+  const rows = [...document.querySelectorAll("#task-list .task")];
+  return { id: row.dataset.taskId, part: active.dataset.focus, index: rows.indexOf(row) };
+}
+
+function restoreFocus(focus) {
+  if (!focus) return;
+  if (focus.element) return focus.element.isConnected && focus.element.focus();
+  const same = document.querySelector(
+    `#task-list .task[data-task-id="${focus.id}"] [data-focus="${focus.part}"]`);
+  if (same) return same.focus();
+  const rows = document.querySelectorAll("#task-list .task");
+  const next = rows[Math.min(focus.index, rows.length - 1)];
+  (next?.querySelector(`[data-focus="${focus.part}"]`) || $("#new-task-title")).focus();
 }
 
 function taskRow(task, now, keptEditor = null) {
@@ -176,13 +201,14 @@ function taskRow(task, now, keptEditor = null) {
   row.append(
     el("input", {
       type: "checkbox", checked: task.completed ? "" : undefined, disabled: task.saving,
+      "data-focus": "check",
       "aria-label": `${task.completed ? "Reopen" : "Complete"} ${name}`,
       onchange: () => toggleCompleted(task),
     }),
     el("span", { class: "number" }, task.id ? `#${task.id}` : "…"),
     el("div", { class: "task-body" },
       el("button", {
-        type: "button", class: "title", disabled: task.saving,
+        type: "button", class: "title", disabled: task.saving, "data-focus": "edit",
         "aria-label": `Edit ${name}`, "aria-expanded": "false",
         onclick: () => openEditor(task.id),
       }, task.title),
@@ -198,7 +224,7 @@ function taskRow(task, now, keptEditor = null) {
         task.completed && task.completed_at
           ? el("span", { class: "status" }, `done ${dates.due(task.completed_at, now)}`) : null)),
     el("button", {
-      type: "button", class: "icon danger", disabled: task.saving,
+      type: "button", class: "icon danger", disabled: task.saving, "data-focus": "delete",
       "aria-label": `Delete task ${task.id}`, onclick: () => deleteTask(task),
     }, "✕"));
   return row;
