@@ -61,7 +61,7 @@ async def test_touch_targets_are_at_least_44_px(browser: Any, live_server: str) 
 
     small = await page.evaluate(
         """() => [...document.querySelectorAll(
-              '.topbar button, #task-list button, #task-list input[type=checkbox]')]
+              '.topbar button, #task-list button, #task-list .check')]
             .filter((node) => node.offsetParent !== null)
             .map((node) => [node.getAttribute('aria-label') || node.id,
                             node.getBoundingClientRect()])

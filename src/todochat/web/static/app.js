@@ -573,6 +573,7 @@ function wire() {
   $("#profile-form").addEventListener("submit", saveProfile);
   $("#password-form").addEventListener("submit", changePassword);
   $("#sign-out-everywhere").addEventListener("click", signOutEverywhere);
+  $("#sign-out-here").addEventListener("click", () => { $("#settings").close(); signOut(); });
   $("#zone-list").replaceChildren(...knownTimeZones().map((zone) => el("option", { value: zone })));
   $("#access-tokens").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadTokens(); });
   $("#connections").addEventListener("toggle", (e) => { if (e.currentTarget.open) loadConnections(); });

@@ -199,12 +199,13 @@ function taskRow(task, now, keptEditor = null) {
   }
   const name = `task ${task.id ?? "(saving)"}: ${task.title}`;
   row.append(
-    el("input", {
+    // The label around the box is what a finger hits: 44 px on touch screens.
+    el("label", { class: "check" }, el("input", {
       type: "checkbox", checked: task.completed ? "" : undefined, disabled: task.saving,
       "data-focus": "check",
       "aria-label": `${task.completed ? "Reopen" : "Complete"} ${name}`,
       onchange: () => toggleCompleted(task),
-    }),
+    })),
     el("span", { class: "number" }, task.id ? `#${task.id}` : "…"),
     el("div", { class: "task-body" },
       el("button", {
