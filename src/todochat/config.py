@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     # since a model fills in every argument it sees and this one only costs tokens.
     mcp_advertise_user_id: bool = False
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # An import file (POST /api/{user_id}/import): thousands of tasks, not 64 KiB.
+    max_import_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     # Server limits (per worker; see todochat.serving). A client has this long to send a
     # whole request once its connection opens or the request starts (slow senders are
     # cut off); an idle connection is closed after the keep-alive timeout; beyond

@@ -54,6 +54,13 @@ ROUTES = {
     "append-message": Route(
         "POST", "/api/{user}/conversations/{conversation}/messages", {"content": "injected"}
     ),
+    "export-tasks": Route("GET", "/api/{user}/export", collection=True),
+    "import-tasks": Route(
+        "POST", "/api/{user}/import", {"tasks": [{"title": "planted"}]}, collection=True
+    ),
+    "make-calendar-feed": Route("POST", "/api/{user}/calendar-feed", collection=True),
+    "get-calendar-feed": Route("GET", "/api/{user}/calendar-feed", collection=True),
+    "revoke-calendar-feed": Route("DELETE", "/api/{user}/calendar-feed", collection=True),
 }
 OBJECT_ROUTES = {name: route for name, route in ROUTES.items() if not route.collection}
 CONVERSATION_ROUTES = {

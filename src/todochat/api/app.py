@@ -14,6 +14,7 @@ from todochat import __version__
 from todochat.api import (
     access_tokens,
     auth,
+    calendar,
     chat,
     connections,
     conversations,
@@ -22,6 +23,7 @@ from todochat.api import (
     oauth,
     pages,
     tasks,
+    transfer,
 )
 from todochat.api.errors import install_error_handlers
 from todochat.api.middleware import (
@@ -66,6 +68,9 @@ def build_app(runtime: Runtime) -> FastAPI:
         chat.router,
         access_tokens.router,
         connections.router,
+        transfer.router,
+        calendar.router,
+        calendar.feed_router,
     )
     for router in (*routers, pages.router, oauth.router, docs.router):
         app.include_router(router)
@@ -88,7 +93,11 @@ def build_app(runtime: Runtime) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger=[(transfer.IMPORT_PATH, settings.max_import_bytes)],
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)
     return app

@@ -8,6 +8,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -101,23 +102,37 @@ class SecurityHeadersMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Reject request bodies over `max_bytes` with 413, before any handler reads them."""
+    """Reject request bodies over `max_bytes` with 413, before any handler reads them.
+    `larger` allows more on the paths it names (an import file, say)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        larger: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = tuple(larger)
+
+    def _limit(self, path: str) -> int:
+        for pattern, limit in self.larger:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
                 await self._reject(send, 400, "bad_request", "Content-Length is not a number")
                 return
-            if int(declared) > self.max_bytes:
-                await self._reject_too_large(send)
+            if int(declared) > limit:
+                await self._reject_too_large(send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -130,8 +145,8 @@ class BodySizeLimitMiddleware:
             if message["type"] != "http.request":
                 break
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
-                await self._reject_too_large(send)
+            if size > limit:
+                await self._reject_too_large(send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -141,10 +156,8 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _reject_too_large(self, send: Send) -> None:
-        await self._reject(
-            send, 413, "too_large", f"request body is larger than {self.max_bytes} bytes"
-        )
+    async def _reject_too_large(self, send: Send, limit: int) -> None:
+        await self._reject(send, 413, "too_large", f"request body is larger than {limit} bytes")
 
     @staticmethod
     async def _reject(send: Send, status: int, code: str, message: str) -> None:

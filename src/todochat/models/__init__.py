@@ -2,6 +2,7 @@
 
 from todochat.models.access_token import PersonalAccessToken
 from todochat.models.base import metadata, utcnow
+from todochat.models.calendar_feed import CalendarFeed
 from todochat.models.conversation import Conversation
 from todochat.models.idempotency import IdempotencyKey
 from todochat.models.message import Message, MessageRole
@@ -11,6 +12,7 @@ from todochat.models.task import Task, TaskPriority, TaskStatus
 from todochat.models.user import User
 
 __all__ = [
+    "CalendarFeed",
     "Conversation",
     "IdempotencyKey",
     "Message",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -83,8 +83,16 @@ async def create_task(
     priority: TaskPriority = TaskPriority.MEDIUM,
     due_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
+    status: TaskStatus = TaskStatus.PENDING,
+    completed_at: datetime | None = None,
 ) -> Task:
-    """A new pending task with the user's next number."""
+    """A new task with the user's next number: pending unless `status` says otherwise
+    (an import brings completed tasks, with when they were completed)."""
+    status = _status(status)
+    if status == TaskStatus.COMPLETED:
+        completed_at = _aware(completed_at, "completed_at") or datetime.now(UTC)
+    else:
+        completed_at = None
     task = Task(
         user_id=user_id,
         number=0,
@@ -93,6 +101,8 @@ async def create_task(
         priority=TaskPriority(priority),
         due_at=_aware(due_at, "due_at"),
         meta=check_metadata(metadata),
+        status=status,
+        completed_at=completed_at,
     )
     task.number = await allocate_task_number(session, user_id)
     return await insert_row(session, task)
