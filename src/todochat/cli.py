@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -122,6 +123,65 @@ def chat(
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         typer.echo()
+
+
+@app.command("export")
+def export_tasks(
+    user: Annotated[str, typer.Option("--user", help="Email of the account to export.")],
+    format: Annotated[str, typer.Option(help="json or csv.")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; omit for stdout.")
+    ] = None,
+) -> None:
+    """Write every task of an account as JSON or CSV."""
+    from todochat.errors import TodochatError
+    from todochat.transfer import export_account
+
+    if format not in ("json", "csv"):
+        typer.secho("error: --format must be json or csv", err=True, fg="red")
+        raise typer.Exit(2)
+    try:
+        text = asyncio.run(export_account(Settings(), user, "csv" if format == "csv" else "json"))
+    except TodochatError as exc:
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {output}", err=True)
+
+
+@app.command("import")
+def import_tasks(
+    file: Annotated[Path, typer.Argument(help="A todochat export, or Todoist's CSV export.")],
+    user: Annotated[str, typer.Option("--user", help="Email of the account to import into.")],
+    format: Annotated[
+        str | None, typer.Option(help="json, csv or todoist; omit to tell from the file.")
+    ] = None,
+) -> None:
+    """Add the tasks of a file to an account; tasks already there are skipped."""
+    from todochat.errors import TodochatError
+    from todochat.services.imports import IMPORT_FORMATS
+    from todochat.transfer import describe_report, import_into_account
+
+    chosen = next((known for known in IMPORT_FORMATS if known == format), None)
+    if format is not None and chosen is None:
+        typer.secho(
+            f"error: --format must be one of {', '.join(IMPORT_FORMATS)}", err=True, fg="red"
+        )
+        raise typer.Exit(2)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.secho(f"error: cannot read {file}: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from exc
+    try:
+        report = asyncio.run(import_into_account(Settings(), user, text, chosen))
+    except TodochatError as exc:
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        raise typer.Exit(1) from exc
+    typer.echo(describe_report(report))
 
 
 @db_app.command("upgrade")

@@ -29,6 +29,7 @@ TABLES = {
     "oauth_clients",
     "oauth_codes",
     "oauth_tokens",
+    "calendar_feeds",
 }
 INDEXES = {
     "tasks": {"ix_tasks_user_id_status", "ix_tasks_user_id_due_at", "ix_tasks_user_id_priority"},
