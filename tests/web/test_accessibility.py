@@ -102,13 +102,15 @@ async def test_the_account_dialog_has_no_serious_violations(
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-async def test_the_task_editor_and_its_notices_have_no_serious_violations(
+async def test_the_task_editor_notices_and_data_section_have_no_serious_violations(
     browser: Any, live_server: str, axe: Path, color_scheme: str
 ) -> None:
     page = await signed_in(browser, live_server, color_scheme)
     await page.click("#task-views button[data-view=overdue]")
     await page.click("#task-views button[data-view=open]")
     await page.click("button[aria-label^='Edit task 2']")
+    await page.click("#your-data summary")
+    await page.wait_for_selector("#feed-state:not(:empty)")
     await page.click("button[aria-label='Delete task 1']")
     await page.locator(".toast").wait_for()
 

@@ -28,13 +28,15 @@ async function errorOf(response) {
 
 // `keepalive` lets the request finish after the page is closed (an Undo-able delete
 // sent as the page goes away).
-export async function request(method, path, body, { keepalive = false, headers: extra = {} } = {}) {
+// `contentType` sends `body` as it is (a file's text) instead of as JSON.
+export async function request(
+  method, path, body, { keepalive = false, headers: extra = {}, contentType = null } = {},
+) {
   const headers = { Accept: "application/json", ...extra };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, {
-    method, headers, keepalive, body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  if (body !== undefined) headers["Content-Type"] = contentType || "application/json";
+  const sent = body === undefined || contentType ? body : JSON.stringify(body);
+  const response = await fetch(path, { method, headers, keepalive, body: sent });
   if (!response.ok) throw await errorOf(response);
   return response.status === 204 ? null : response.json();
 }
@@ -73,4 +75,18 @@ export async function streamChat(message, conversationId, onEvent, signal = unde
       if (data.length) onEvent(name, JSON.parse(data.join("\n")));
     }
   }
+}
+
+// GET a file the API serves (an export) and hand it to the browser as a download.
+export async function download(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${session.token}` } });
+  if (!response.ok) throw await errorOf(response);
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || "todochat-export";
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  return name;
 }

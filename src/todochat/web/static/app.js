@@ -3,6 +3,7 @@
 
 import { ApiError, request, session, streamChat } from "./api.js";
 import { accountDates as dates, knownTimeZones, useTimeZone } from "./dates.js";
+import { clearData, wireDataSection } from "./data.js";
 import { $, el } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { clearTasks, loadTasks, wireTaskPanel } from "./tasks.js";
@@ -78,6 +79,7 @@ function signOut() {
   state.conversationId = null;
   $("#messages").replaceChildren();
   clearTasks();
+  clearData();
   $("#token-list").replaceChildren();
   hideNewToken();
   $("#access-tokens").open = false;
@@ -567,6 +569,7 @@ function wire() {
     }
   });
   wireTaskPanel({ onSignedOut: signOut });
+  wireDataSection({ onSignedOut: signOut, onImported: loadTasks });
   $("#conversation-search").addEventListener("input", renderConversations);
   $("#open-settings").addEventListener("click", openSettings);
   $("#close-settings").addEventListener("click", () => $("#settings").close());
