@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
@@ -14,6 +14,7 @@ from todochat.api.schemas import BODY_ERRORS, ERROR_RESPONSES, IDEMPOTENCY_ERROR
 from todochat.models import Task, TaskPriority, TaskStatus, User
 from todochat.services import tasks
 from todochat.services.dates import in_timezone, parse_iso_due
+from todochat.services.recurrence import describe_rule, schedule
 from todochat.services.tasks import TASK_SORTS, TaskChanges, TaskSort
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
@@ -21,6 +22,10 @@ router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=ERRO
 TaskNumber = Annotated[int, Path(alias="id", ge=1, le=2**31 - 1, description="The task number.")]
 StatusQuery = Literal["all", "open", "pending", "in_progress", "completed", "archived"]
 _DUE_HELP = "ISO date (end of that day in your time zone) or datetime; null clears it."
+_REPEAT_HELP = (
+    'Plain words ("every monday", "every 2 weeks", "on the 1st of each month", "every '
+    'weekday at 9") or an RFC 5545 RRULE; null stops the repeating.'
+)
 
 
 class TaskOut(BaseModel):
@@ -36,6 +41,11 @@ class TaskOut(BaseModel):
     completed_at: datetime | None
     created_at: datetime | None
     updated_at: datetime | None
+    recurrence: str | None = Field(
+        description="An RFC 5545 rule (FREQ=WEEKLY;BYDAY=MO) when the task repeats: "
+        "completing it moves it to its next due date."
+    )
+    repeats: str | None = Field(description='The rule in words: "every Monday".')
 
     @classmethod
     def of(cls, task: Task, user: User) -> TaskOut:
@@ -52,6 +62,8 @@ class TaskOut(BaseModel):
             completed_at=in_timezone(task.completed_at, zone),
             created_at=in_timezone(task.created_at, zone),
             updated_at=in_timezone(task.updated_at, zone),
+            recurrence=task.recurrence,
+            repeats=describe_rule(task.recurrence) if task.recurrence else None,
         )
 
 
@@ -64,6 +76,12 @@ class TaskIn(BaseModel):
         max_length=64,
         validation_alias=AliasChoices("due_at", "due_date"),
         description=_DUE_HELP,
+    )
+    recurrence: str | None = Field(
+        default=None,
+        max_length=200,
+        validation_alias=AliasChoices("recurrence", "repeat"),
+        description=_REPEAT_HELP,
     )
 
 
@@ -89,6 +107,12 @@ class TaskPatchIn(BaseModel):
         validation_alias=AliasChoices("due_at", "due_date"),
         description=_DUE_HELP,
     )
+    recurrence: str | None = Field(
+        default=None,
+        max_length=200,
+        validation_alias=AliasChoices("recurrence", "repeat"),
+        description=_REPEAT_HELP,
+    )
 
 
 class CompletionIn(BaseModel):
@@ -99,12 +123,27 @@ def _due(value: str | None, user: User) -> datetime | None:
     return parse_iso_due(value, user.timezone) if value is not None else None
 
 
+def _repeating(
+    recurrence: str | None, due_at: datetime | None, user: User
+) -> tuple[str | None, datetime | None]:
+    """The RRULE the words say and the due date to start from (services/recurrence)."""
+    if not recurrence:
+        return None, due_at
+    return schedule(recurrence, due_at, user.timezone, now=datetime.now(UTC))
+
+
 def _changes(body: TaskPatchIn | TaskReplaceIn, user: User, fields: set[str]) -> TaskChanges:
     values: dict[str, object] = {}
     for field in fields & {"title", "description", "priority", "status"}:
         values[field] = getattr(body, field)
     if "due_at" in fields:
         values["due_at"] = _due(body.due_at, user)
+    if "recurrence" in fields:
+        given_due = _due(body.due_at, user) if "due_at" in fields else None
+        rule, start = _repeating(body.recurrence, given_due, user)
+        values["recurrence"] = rule
+        if "due_at" in fields:
+            values["due_at"] = start  # at the time of day said with the rule
     if "completed" in fields and body.completed is not None and "status" not in fields:
         values["status"] = tasks.status_for(body.completed)
     return TaskChanges.model_validate(values)
@@ -154,13 +193,15 @@ async def create_task(
     safe."""
     if (replay := await idempotency.replay(session, user.id)) is not None:
         return replay
+    recurrence, due_at = _repeating(body.recurrence, _due(body.due_at, user), user)
     task = await tasks.create_task(
         session,
         user.id,
         title=body.title,
         description=body.description,
         priority=body.priority,
-        due_at=_due(body.due_at, user),
+        due_at=due_at,
+        recurrence=recurrence,
     )
     out = TaskOut.of(task, user)
     await idempotency.record(session, user.id, 201, out)
@@ -178,7 +219,7 @@ async def replace_task(
     number: TaskNumber, body: TaskReplaceIn, user: PathUser, session: SessionDep
 ) -> TaskOut:
     """Replace the content of a task."""
-    fields = {"title", "description", "priority", "due_at"}
+    fields = {"title", "description", "priority", "due_at", "recurrence"}
     fields |= body.model_fields_set & {"status", "completed"}
     task = await tasks.update_task(session, user.id, number, _changes(body, user, fields))
     return TaskOut.of(task, user)

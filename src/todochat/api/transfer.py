@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from todochat.api.deps import PathUser, SessionDep
-from todochat.api.schemas import ERROR_RESPONSES
+from todochat.api.schemas import ERROR_RESPONSES, error_responses
 from todochat.errors import InvalidInputError
 from todochat.services import exports, imports
 from todochat.services.imports import ImportFormat, ImportReport
@@ -79,6 +79,10 @@ async def export_tasks(
 
 @router.post(
     "/import",
+    responses=error_responses(
+        e400="The Content-Length is not a number",
+        e413="The file is larger than the server accepts (MAX_IMPORT_BYTES)",
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,

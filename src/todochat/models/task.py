@@ -15,6 +15,7 @@ from todochat.models.base import Timestamped, UTCDateTime, metadata_field, strin
 # The limits the tasks service enforces, beside the columns they guard.
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 2000
+RECURRENCE_MAX_LENGTH = 200
 
 
 class TaskStatus(StrEnum):
@@ -65,6 +66,9 @@ class Task(Timestamped, table=True):
     )
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    # An RFC 5545 RRULE ("FREQ=WEEKLY;BYDAY=MO"): completing the task moves it to its
+    # next due date instead (services/recurrence.py).
+    recurrence: str | None = Field(default=None, max_length=RECURRENCE_MAX_LENGTH)
     meta: dict[str, Any] = metadata_field()
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, case, delete, or_, update
@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Task, TaskPriority, TaskStatus, User, utcnow
+from todochat.services.dates import END_OF_DAY
 from todochat.services.limits import (
     check_metadata,
     check_text,
@@ -30,6 +31,12 @@ from todochat.services.pagination import (
     page_of,
 )
 from todochat.services.persistence import insert_row
+from todochat.services.recurrence import (
+    anchored,
+    first_occurrence,
+    next_occurrence,
+    normalize_rule,
+)
 
 # "open" is everything still to do: pending or in progress.
 StatusFilter = TaskStatus | Literal["all", "open"]
@@ -53,6 +60,8 @@ class TaskChanges(BaseModel):
     priority: TaskPriority | None = None
     due_at: datetime | None = None
     metadata: dict[str, Any] | None = None
+    # An RRULE (services/recurrence.py); None stops the repeating.
+    recurrence: str | None = None
 
 
 async def allocate_task_number(session: AsyncSession, user_id: str) -> int:
@@ -85,9 +94,11 @@ async def create_task(
     metadata: dict[str, Any] | None = None,
     status: TaskStatus = TaskStatus.PENDING,
     completed_at: datetime | None = None,
+    recurrence: str | None = None,
 ) -> Task:
     """A new task with the user's next number: pending unless `status` says otherwise
-    (an import brings completed tasks, with when they were completed)."""
+    (an import brings completed tasks, with when they were completed); repeating when
+    `recurrence` is an RRULE."""
     status = _status(status)
     if status == TaskStatus.COMPLETED:
         completed_at = _aware(completed_at, "completed_at") or datetime.now(UTC)
@@ -103,7 +114,11 @@ async def create_task(
         meta=check_metadata(metadata),
         status=status,
         completed_at=completed_at,
+        recurrence=normalize_rule(recurrence) if recurrence else None,
     )
+    if task.recurrence and task.due_at is not None:
+        timezone = await _timezone_of(session, user_id)
+        task.recurrence = anchored(task.recurrence, task.due_at, timezone)
     task.number = await allocate_task_number(session, user_id)
     return await insert_row(session, task)
 
@@ -221,13 +236,39 @@ async def update_task(
         values["due_at"] = _aware(changes.due_at, "due_at")
     if "metadata" in given:
         values["meta"] = check_metadata(changes.metadata)
+    if "recurrence" in given:
+        values["recurrence"] = normalize_rule(changes.recurrence) if changes.recurrence else None
+    completing = False
     if "status" in given:
         if changes.status is None:
             raise InvalidInputError("status must not be empty", "status")
-        values.update(_status_values(_status(changes.status)))
-    if not values:
-        return await get_task(session, user_id, number)
-    return await _update_one(session, user_id, number, values)
+        status = _status(changes.status)
+        # Completing goes the way every completion goes: a repeating task moves on.
+        completing = status == TaskStatus.COMPLETED
+        if not completing:
+            values.update(_status_values(status))
+    task = (
+        await _update_one(session, user_id, number, values)
+        if values
+        else await get_task(session, user_id, number)
+    )
+    if "recurrence" in given and task.recurrence:
+        timezone = await _timezone_of(session, user_id)
+        due_at = task.due_at or first_occurrence(
+            # Made to repeat with no due date: due at the rule's first occurrence.
+            task.recurrence,
+            timezone,
+            now=datetime.now(UTC),
+            at=END_OF_DAY,
+        )
+        rule = anchored(task.recurrence, due_at, timezone) if due_at else task.recurrence
+        if (rule, due_at) != (task.recurrence, task.due_at):
+            task = await _update_one(
+                session, user_id, number, {"due_at": due_at, "recurrence": rule}
+            )
+    if completing:
+        return await set_task_completed(session, user_id, number, True)
+    return task
 
 
 def status_for(completed: bool) -> TaskStatus:
@@ -260,7 +301,36 @@ async def set_task_completed(
         completed_at = None
         updated_at = case((is_completed, utcnow()), else_=col(Task.updated_at))
     values = {"status": status, "completed_at": completed_at, "updated_at": updated_at}
+    task = await _update_one(
+        session, user_id, number, values, only_if=col(Task.recurrence).is_(None), missing_ok=True
+    )
+    if task is not None:
+        return task
+    # The task repeats (or does not exist): take its row first, then decide from it.
+    task = await _update_one(session, user_id, number, {"updated_at": col(Task.updated_at)})
+    moving_on = completed is not False and task.status != TaskStatus.COMPLETED
+    if moving_on and task.recurrence:
+        following = await _next_due(session, task)
+        if following is not None:
+            return await _update_one(
+                session,
+                user_id,
+                number,
+                {"due_at": following, "status": TaskStatus.PENDING.value, "completed_at": None},
+            )
+    # Not moving on, or the series has ended (COUNT, UNTIL): as for any task.
     return await _update_one(session, user_id, number, values)
+
+
+async def _timezone_of(session: AsyncSession, user_id: str) -> str:
+    return str((await session.exec(select(User.timezone).where(col(User.id) == user_id))).one())
+
+
+async def _next_due(session: AsyncSession, task: Task) -> datetime | None:
+    """The next occurrence of a repeating task, in its owner's time zone."""
+    timezone = await _timezone_of(session, task.user_id)
+    now = datetime.now(UTC)
+    return next_occurrence(task.recurrence or "", task.due_at or now, timezone, now=now)
 
 
 async def delete_task(session: AsyncSession, user_id: str, number: int) -> Task:
@@ -277,19 +347,53 @@ async def delete_task(session: AsyncSession, user_id: str, number: int) -> Task:
     return task
 
 
+@overload
 async def _update_one(
-    session: AsyncSession, user_id: str, number: int, values: dict[str, Any]
-) -> Task:
-    """UPDATE the user's task `number` with `values` and return the row as stored."""
+    session: AsyncSession,
+    user_id: str,
+    number: int,
+    values: dict[str, Any],
+    *,
+    only_if: ColumnElement[bool] | None = None,
+    missing_ok: Literal[False] = False,
+) -> Task: ...
+
+
+@overload
+async def _update_one(
+    session: AsyncSession,
+    user_id: str,
+    number: int,
+    values: dict[str, Any],
+    *,
+    only_if: ColumnElement[bool] | None = None,
+    missing_ok: Literal[True],
+) -> Task | None: ...
+
+
+async def _update_one(
+    session: AsyncSession,
+    user_id: str,
+    number: int,
+    values: dict[str, Any],
+    *,
+    only_if: ColumnElement[bool] | None = None,
+    missing_ok: bool = False,
+) -> Task | None:
+    """UPDATE the user's task `number` (when `only_if` holds) with `values` and return
+    the row as stored; a missing task is NotFoundError, or None if `missing_ok`."""
+    conditions = [col(Task.user_id) == user_id, col(Task.number) == number]
+    if only_if is not None:
+        conditions.append(only_if)
     statement = (
         update(Task)
-        .where(col(Task.user_id) == user_id, col(Task.number) == number)
+        .where(*conditions)
         .values(values)
         .returning(Task)
         .execution_options(synchronize_session=False, populate_existing=True)
     )
     task: Task | None = (await session.exec(statement)).scalar_one_or_none()
-    if task is None:
+    if task is None and not missing_ok:
         raise NotFoundError(f"task {number} not found")
     return task
 
