@@ -21,6 +21,7 @@ from todochat.models import Task, TaskPriority, TaskStatus, User
 from todochat.services import tasks as task_service
 from todochat.services.dates import in_timezone, is_clearing, parse_due
 from todochat.services.limits import PAGE_MAX_LIMIT, clean_description, clean_title
+from todochat.services.recurrence import describe_rule, schedule
 from todochat.services.tasks import StatusFilter, TaskChanges
 
 Priority = Literal["low", "medium", "high", "urgent"]
@@ -48,6 +49,12 @@ class StoredTask(BaseModel):
     due_at: datetime | None = Field(description="Due date in UTC (ISO 8601).")
     due_local: datetime | None = Field(description="The same moment in the user's time zone.")
     completed_at: datetime | None = Field(description="When it was completed, in UTC.")
+    # Left out when the task doesn't repeat: results keep their original shape.
+    repeats: str | None = Field(
+        default=None,
+        description='How it repeats ("every Monday"); completing moves it on.',
+        exclude_if=lambda value: value is None,
+    )
 
     @classmethod
     def of(cls, task: Task, timezone: str) -> StoredTask:
@@ -64,6 +71,7 @@ class StoredTask(BaseModel):
             completed_at=(
                 task.completed_at.astimezone(UTC) if task.completed_at is not None else None
             ),
+            repeats=_repeats(task),
         )
 
 
@@ -101,6 +109,7 @@ class NewTask(BaseModel):
     due_date: str | None = Field(
         default=None, description="ISO or plain words, as for a single task.", max_length=100
     )
+    repeat: str | None = Field(default=None, description="As for a single task.", max_length=200)
 
 
 class TaskItem(BaseModel):
@@ -113,6 +122,11 @@ class TaskItem(BaseModel):
     status: str
     priority: str
     due_date: datetime | None = Field(description="In the user's time zone.")
+    repeats: str | None = Field(
+        default=None,
+        description='"every Monday", if it repeats.',
+        exclude_if=lambda value: value is None,
+    )
 
     @classmethod
     def of(cls, task: Task, timezone: str) -> TaskItem:
@@ -125,6 +139,7 @@ class TaskItem(BaseModel):
             status=task.status,
             priority=task.priority,
             due_date=in_timezone(task.due_at, timezone),
+            repeats=_repeats(task),
         )
 
 
@@ -146,6 +161,10 @@ _STATUS_FILTERS: dict[str, StatusFilter] = {
 }
 
 
+def _repeats(task: Task) -> str | None:
+    return describe_rule(task.recurrence) if task.recurrence else None
+
+
 def _due(value: str | None, user: User, field: str = "due_date") -> datetime | None:
     if value is None or is_clearing(value):
         return None
@@ -160,6 +179,7 @@ async def add_task(
     description: str | None = None,
     priority: Priority | None = None,
     due_date: str | None = None,
+    repeat: str | None = None,
     tasks: Sequence[NewTask | dict[str, Any]] | None = None,
 ) -> TasksAdded:
     """Add one task (`title` …) or several (`tasks`, 1 to BATCH_MAX, all or nothing);
@@ -170,13 +190,17 @@ async def add_task(
         # Not validated as a NewTask: the service's own checks give the usual messages.
         items = [
             NewTask.model_construct(
-                title=title or "", description=description, priority=priority, due_date=due_date
+                title=title or "",
+                description=description,
+                priority=priority,
+                due_date=due_date,
+                repeat=repeat,
             )
         ]
     else:
-        if description is not None or priority is not None or due_date is not None:
+        if any(value is not None for value in (description, priority, due_date, repeat)):
             raise InvalidInputError(
-                "with tasks, give description, priority and due_date inside each item"
+                "with tasks, give description, priority, due_date and repeat inside each item"
             )
         if not 1 <= len(tasks) <= BATCH_MAX:
             raise InvalidInputError(f"tasks must hold 1 to {BATCH_MAX} items", "tasks")
@@ -209,11 +233,16 @@ def _new_task(item: NewTask | dict[str, Any], index: int) -> NewTask:
 def _prepared(item: NewTask, user: User, index: int | None) -> dict[str, Any]:
     """The create_task arguments for `item`, checked; an error names the item's index."""
     try:
+        due_at = _due(item.due_date, user)
+        recurrence = None
+        if item.repeat and not is_clearing(item.repeat):
+            recurrence, due_at = _schedule(item.repeat, due_at, user)
         return {
             "title": clean_title(item.title),
             "description": clean_description(item.description),
             "priority": TaskPriority(item.priority or "medium"),
-            "due_at": _due(item.due_date, user),
+            "due_at": due_at,
+            "recurrence": recurrence,
         }
     except TodochatError as exc:
         if index is None:
@@ -221,6 +250,11 @@ def _prepared(item: NewTask, user: User, index: int | None) -> dict[str, Any]:
         raise InvalidInputError(
             f"tasks[{index}]: {exc.message}; nothing was added", "tasks"
         ) from exc
+
+
+def _schedule(repeat: str, due_at: datetime | None, user: User) -> tuple[str, datetime | None]:
+    """The RRULE `repeat` says and the due date to start from (services/recurrence)."""
+    return schedule(repeat, due_at, user.timezone, now=datetime.now(UTC))
 
 
 async def list_tasks(
@@ -274,7 +308,7 @@ async def list_tasks(
 
 
 async def complete_task(session: AsyncSession, user: User, *, task_id: int) -> TaskChange:
-    """Mark one task as completed."""
+    """Mark one task as completed; a repeating one moves on to its next due date."""
     task = await task_service.set_task_completed(session, user.id, task_id, True)
     return TaskChange.of(task, "completed", user.timezone)
 
@@ -295,10 +329,11 @@ async def update_task(
     priority: Priority | None = None,
     due_date: str | None = None,
     status: SetStatus | None = None,
+    repeat: str | None = None,
 ) -> TaskChange:
-    """Change a task's title, description, priority, due date or status; only the
-    arguments given change. A due date of 'none' removes it; status 'pending' reopens
-    a task (completed_at follows the status, as the service keeps it)."""
+    """Change a task's title, description, priority, due date, status or repeat; only
+    the arguments given change. A due date of 'none' removes it, a repeat of 'never'
+    stops it; status 'pending' reopens a task (completed_at follows the status)."""
     changes = TaskChanges()
     if title is not None:
         changes.title = title
@@ -308,13 +343,21 @@ async def update_task(
         changes.priority = TaskPriority(priority)
     if due_date is not None:
         changes.due_at = _due(due_date, user)
+    if repeat is not None:
+        if is_clearing(repeat):
+            changes.recurrence = None
+        else:
+            given_due = changes.due_at if due_date is not None else None
+            changes.recurrence, start = _schedule(repeat, given_due, user)
+            if due_date is not None:
+                changes.due_at = start
     if status is not None:
         if status not in SET_STATUSES:
             raise InvalidInputError(f"status must be one of {', '.join(SET_STATUSES)}", "status")
         changes.status = TaskStatus(status)
     if not changes.model_fields_set:
         raise InvalidInputError(
-            "nothing to change: give a title, description, priority, due_date or status"
+            "nothing to change: give a title, description, priority, due_date, status or repeat"
         )
     task = await task_service.update_task(session, user.id, task_id, changes)
     return TaskChange.of(task, "updated", user.timezone)

@@ -25,13 +25,14 @@ async def test_list_tasks_is_read_only_and_idempotent(amys_mcp: Client) -> None:
     assert (hints.read_only_hint, hints.idempotent_hint) == (True, True)
 
 
-async def test_complete_task_is_not_destructive(amys_mcp: Client) -> None:
+async def test_complete_task_is_neither_destructive_nor_idempotent(amys_mcp: Client) -> None:
+    """Not idempotent: completing a repeating task twice moves it on twice."""
     hints = (await listed(amys_mcp))["complete_task"].annotations
     assert hints is not None
     assert (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint) == (
         False,
         False,
-        True,
+        False,
     )
 
 

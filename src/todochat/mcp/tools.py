@@ -87,6 +87,14 @@ DueDate = Annotated[
         max_length=100,
     ),
 ]
+Repeat = Annotated[
+    str | None,
+    Field(
+        description="Makes it recurring: 'every monday', 'every 2 weeks', 'on the 1st of "
+        "each month', 'every weekday at 9' or an RRULE; 'never' stops it.",
+        max_length=200,
+    ),
+]
 DueBound = Annotated[
     str | None,
     Field(
@@ -224,6 +232,7 @@ def register_task_tools(
         ] = None,
         priority: Annotated[Priority | None, Field(description="Default: medium.")] = None,
         due_date: DueDate = None,
+        repeat: Repeat = None,
         tasks: Annotated[
             list[NewTask] | None,
             Field(
@@ -247,6 +256,7 @@ def register_task_tools(
             description=description,
             priority=priority,
             due_date=due_date,
+            repeat=repeat,
             tasks=tasks,
         )
         return _result(added, _added_text(added.tasks))
@@ -300,7 +310,7 @@ def register_task_tools(
         change = await run(
             ctx, REQUIRED_SCOPE["complete_task"], user_id, tools.complete_task, task_id=task_id
         )
-        return _result(change, f"Completed task {_named(change.task)}")
+        return _result(change, _completed_text(change.task))
 
     async def delete_task(
         ctx: Context, task_id: TaskNumber, user_id: UserIdArgument = None
@@ -332,6 +342,7 @@ def register_task_tools(
             SetStatus | None,
             Field(description="'pending' reopens a task; also in_progress, completed, archived."),
         ] = None,
+        repeat: Repeat = None,
         user_id: UserIdArgument = None,
     ) -> Annotated[CallToolResult, TaskChange]:
         """Change a task's title, details, priority, due date or status; only the
@@ -347,12 +358,14 @@ def register_task_tools(
             priority=priority,
             due_date=due_date,
             status=status,
+            repeat=repeat,
         )
         return _result(change, f"Updated task {_named(change.task)}, {_state(change.task)}")
 
     # Honest hints: completing is reversible and keeps the task; an update overwrites
     # fields (their old values are gone); deleting removes the task for good. Every
-    # change leaves the same state when repeated, except adding, which adds again.
+    # change leaves the same state when repeated, except adding, which adds again, and
+    # completing a repeating task, which moves it on once more.
     _add(server, add_task, _annotations("Add tasks"), advertise_user_id)
     _add(
         server,
@@ -360,7 +373,7 @@ def register_task_tools(
         _annotations("List tasks", read_only=True, idempotent=True),
         advertise_user_id,
     )
-    _add(server, complete_task, _annotations("Complete a task", idempotent=True), advertise_user_id)
+    _add(server, complete_task, _annotations("Complete a task"), advertise_user_id)
     _add(
         server,
         delete_task,
@@ -374,6 +387,13 @@ def register_task_tools(
         advertise_user_id,
     )
     return run
+
+
+def _completed_text(task: StoredTask) -> str:
+    if task.repeats and not task.completed and task.due_local is not None:
+        when = task.due_local.strftime("%a %d %b %Y, %H:%M")
+        return f"Completed this occurrence of task {_named(task)}; next due {when}"
+    return f"Completed task {_named(task)}"
 
 
 def _named(task: StoredTask) -> str:
