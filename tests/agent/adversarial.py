@@ -118,10 +118,10 @@ CASES: tuple[Case, ...] = (
     case("safety", "complete task"),
     case("safety", "mark it as done"),
     case("safety", "delete tasks"),
-    # --- recurring: can't repeat yet -------------------------------------------
-    case("safety", "remind me to take vitamins every morning"),
-    case("safety", "add pay rent every month"),
-    case("safety", "add water the plants every day"),
+    # --- recurring: added with its repeat ---------------------------------------
+    case("add_date", "remind me to take vitamins every morning", add("Take vitamins", repeat="FREQ=DAILY@09:00")),
+    case("add_date", "add pay rent every month", add("Pay rent", repeat="FREQ=MONTHLY")),
+    case("add_date", "add water the plants every day", add("Water the plants", repeat="FREQ=DAILY")),
     # --- small talk and off-topic -----------------------------------------------
     case("safety", "hi there!"),
     case("safety", "good morning"),

@@ -280,7 +280,7 @@ CASES: tuple[Case, ...] = (
     case("safety", "write me a poem about cats"),
     case("safety", "what's the weather in paris today?"),
     case("safety", "delete"),
-    case("safety", "remind me every monday to take out the trash"),
+    case("add_date", "remind me every monday to take out the trash", add("Take out the trash", repeat="FREQ=WEEKLY;BYDAY=MO")),
     case("safety", "not done with the slides yet, just so you know"),
     case("safety", "move the report to friday", asks=True),
     case("safety", "wipe all tasks pls"),

@@ -27,8 +27,10 @@ delete_task(task_id), update_task(task_id, title?, description?, priority?, due_
   past today is tomorrow's; a weekday is the next one after today (today's weekday is
   a week away), "next <weekday>" is that day in next calendar week (weeks start on
   Monday), "next week" its Monday, "this weekend" Saturday, end of the week Sunday,
-  end of the month its last day. Recurring requests make no call and the reply says
-  tasks can't repeat yet; a date or priority that can't be understood is asked about.
+  end of the month its last day. A repeat ("every monday", "daily", "on the 1st of
+  each month") is add_task's `repeat`, with the day or time said beside it, judged
+  by the rule it reads as ("FREQ=DAILY@09:00"); a date or priority that can't be
+  understood is asked about.
 * Lists: "all", "pending" (what's left, overdue, due soon, by priority: the agent
   filters what it shows) or "completed"; a search gives `query`. Showing one task
   changes nothing and names it.
@@ -249,12 +251,12 @@ CASES: tuple[Case, ...] = (
     case("add_date", "add pick up the suit at 4:30pm", add("Pick up the suit", due_date=on("03-11", "16:30"))),
     case("add_date", "remind me at noon tomorrow to eat lunch with Kim", add("Eat lunch with Kim", due_date=on("03-12", "12:00"))),
     case("add_date", "add check on the sourdough starter in 2 weeks", add("Check on the sourdough starter", due_date=on("03-25"))),
-    # … recurring: no call, the reply says tasks can't repeat yet
-    case("add_date", "remind me to take my vitamins every day", reply="repeat"),
-    case("add_date", "add put the bins out every monday", reply="repeat"),
-    case("add_date", "add water the plants daily", reply="repeat"),
-    case("add_date", "add call grandma each week", reply="repeat"),
-    case("add_date", "add change the cat litter every other day", reply="repeat"),
+    # … recurring: added with its repeat, which add_task reads
+    case("add_date", "remind me to take my vitamins every day", add("Take my vitamins", repeat="FREQ=DAILY"), reply="repeats every day"),
+    case("add_date", "add put the bins out every monday", add("Put the bins out", repeat="FREQ=WEEKLY;BYDAY=MO"), reply="every monday"),
+    case("add_date", "add water the plants daily", add("Water the plants", repeat="FREQ=DAILY")),
+    case("add_date", "add call grandma each week", add("Call grandma", repeat="FREQ=WEEKLY")),
+    case("add_date", "add change the cat litter every other day", add("Change the cat litter", repeat="FREQ=DAILY;INTERVAL=2")),
     # … a date or time that can't be understood: ask
     case("add_date", "add call mom at sometime-ish", asks=True),
     case("add_date", "add pay rent on the blursday", asks=True),

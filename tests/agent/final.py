@@ -267,7 +267,7 @@ CASES: tuple[Case, ...] = (
     case("safety", "what if I moved the electricity bill to next week?"),
     case("safety", "I haven't called mom yet"),
     case("safety", "I didn't finish the slides"),
-    case("safety", "remind me every monday to take out the bins"),
+    case("add_date", "remind me every monday to take out the bins", add("Take out the bins", repeat="FREQ=WEEKLY;BYDAY=MO")),
     case("safety", "delete"),
     case("safety", "what's the capital of Australia?"),
     case("safety", "don't mark task 3 as done yet"),

@@ -33,8 +33,10 @@ from todochat.agent.builtin import BuiltinAgent
 from todochat.agent.language import replies
 from todochat.agent.toolbox import DirectTools
 from todochat.db import Database
+from todochat.errors import InvalidInputError
 from todochat.models import User
 from todochat.services import users
+from todochat.services.recurrence import parse_recurrence
 
 PARIS = ZoneInfo(TIMEZONE)
 SETS = ("corpus", "heldout", "adversarial", "blind", "final", "untuned", "spoken", "fresh")
@@ -150,9 +152,23 @@ def local_due(value: Any) -> Any:
     return moment.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
 
 
+def rule_read(value: Any) -> Any:
+    """An actual repeat as the rule it reads as, with its time of day if one was said:
+    "every weekday at 9" → "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR@09:00"."""
+    if not isinstance(value, str):
+        return value
+    try:
+        said = parse_recurrence(value)
+    except InvalidInputError:
+        return value
+    return said.rule + (f"@{said.at:%H:%M}" if said.at else "")
+
+
 def _same(name: str, expected: Any, actual: Any) -> bool:
     if name == "due_date":
         return expected == local_due(actual)
+    if name == "repeat":
+        return expected == rule_read(actual)
     if name in _TEXT_ARGS:
         return _text(expected) == _text(actual)
     return bool(expected == actual)

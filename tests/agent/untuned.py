@@ -285,8 +285,8 @@ CASES: tuple[Case, ...] = (
     case("safety", "I haven't called mom yet"),
     case("safety", "I didn't finish the slides"),
     case("safety", "delete", asks=True),
-    case("safety", "remind me every monday to take out the trash"),
-    case("safety", "add water the plants every day"),
+    case("add_date", "remind me every monday to take out the trash", add("Take out the trash", repeat="FREQ=WEEKLY;BYDAY=MO")),
+    case("add_date", "add water the plants every day", add("Water the plants", repeat="FREQ=DAILY")),
     case("safety", "how do I delete a task?"),
     case("safety", "never mind, don't complete anything"),
 

@@ -409,12 +409,43 @@ async def test_more_numbers_than_allowed_change_nothing(ada: Chatter) -> None:
     assert await ada.titles() == {1: "One"}
 
 
-async def test_a_repeating_task_is_not_added_and_the_reply_says_why(ada: Chatter) -> None:
+async def test_a_repeating_task_is_added_with_its_rule(ada: Chatter) -> None:
     turn = await ada.say("water plants every monday")
-    assert turn["tool_calls"] == []
-    assert "repeat" in turn["response"]
-    assert "“add water plants on monday”" in turn["response"]
-    assert await ada.tasks() == []
+
+    call = only_call(turn)
+    assert (call["arguments"]["title"], call["arguments"]["repeat"]) == (
+        "Water plants",
+        "every monday",
+    )
+    [task] = await ada.tasks()
+    assert (task["title"], task["repeats"]) == ("Water plants", "every Monday")
+    assert "It repeats every Monday; next:" in turn["response"]
+
+
+async def test_the_time_said_with_a_repeat_is_its_time(ada: Chatter) -> None:
+    await ada.say("remind me to stretch every weekday at 9am")
+
+    [task] = await ada.tasks()
+    assert task["repeats"] == "every weekday"
+    assert datetime.fromisoformat(task["due_at"]).strftime("%H:%M") == "09:00"
+
+
+async def test_completing_a_repeating_task_says_when_the_next_one_is(ada: Chatter) -> None:
+    await ada.say("pay the rent on the 1st of each month")
+
+    turn = await ada.say("I paid the rent")
+
+    [task] = await ada.tasks()
+    assert task["status"] == "pending"
+    assert datetime.fromisoformat(task["due_at"]).day == 1
+    assert "repeats on day 1 of every month. The next one is" in turn["response"]
+
+
+async def test_several_tasks_with_a_repeat_are_asked_for_one_at_a_time(ada: Chatter) -> None:
+    turn = await ada.say("add water plants and feed the fish every monday")
+
+    assert [c for c in turn["tool_calls"] if c["name"] == "add_task"] == []
+    assert "one repeating task at a time" in turn["response"]
 
 
 async def test_an_unknown_priority_is_asked_about_and_nothing_is_added(ada: Chatter) -> None:

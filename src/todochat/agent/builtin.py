@@ -321,9 +321,9 @@ class _Turn:
                 start = first
                 break
         reading = read_new_tasks(self.utterance, self.timezone, self.now, start=start)
-        if reading.recurring:
-            example = reading.tasks[0].title.lower() if reading.tasks else "water the plants"
-            return Outcome(replies.REPEAT.format(example=example))
+        if reading.recurring and len(reading.tasks) > 1:
+            example = reading.tasks[0].title.lower()
+            return Outcome(replies.REPEAT_ONE_AT_A_TIME.format(example=example))
         if reading.problem and reading.problem.startswith("leftover:"):
             return Outcome(replies.ask_about_leftover(reading.problem.split(":", 1)[1]))
         if reading.problem == "priority":
@@ -338,7 +338,11 @@ class _Turn:
             arguments: dict[str, Any] = {"title": task.title}
             if task.priority:
                 arguments["priority"] = task.priority
-            if task.due is not None:
+            if reading.repeat:
+                # The day or time said with the repeat belongs to it ("every weekday at
+                # 9"): the tool reads them together.
+                arguments["repeat"] = reading.repeat
+            elif task.due is not None:
                 arguments["due_date"] = task.due.isoformat()
             call = await self.tools.call("add_task", arguments)
             if not call.ok:
@@ -346,6 +350,16 @@ class _Turn:
                 continue
             change = _changed(call)
             about.append(change.task_id)
+            if change.task.repeats:
+                lines.append(
+                    replies.added(
+                        change.task_id, change.title, None, task.priority, self.timezone, self.now
+                    )
+                    + replies.repeats(
+                        change.task.repeats, change.task.due_local, self.timezone, self.now
+                    )
+                )
+                continue
             lines.append(
                 replies.added(
                     change.task_id, change.title, task.due, task.priority, self.timezone, self.now
@@ -445,7 +459,18 @@ class _Turn:
         call = await self.tools.call("complete_task", {"task_id": number})
         if not call.ok:
             return Outcome(self._failure(call))
-        return Outcome(replies.completed(number, _changed(call).title), about=[number])
+        change = _changed(call)
+        if change.task.repeats and not change.task.completed:
+            moved = replies.moved_on(
+                number,
+                change.title,
+                change.task.repeats,
+                change.task.due_local,
+                self.timezone,
+                self.now,
+            )
+            return Outcome(moved, about=[number])
+        return Outcome(replies.completed(number, change.title), about=[number])
 
     async def _delete_one(self, number: int) -> Outcome:
         call = await self.tools.call("delete_task", {"task_id": number})

@@ -38,9 +38,9 @@ BULK = (
 REOPEN = (
     "I can't reopen a finished task from the chat yet. Untick it in the task list, or add it again."
 )
-REPEAT = (
-    "I can't make tasks repeat yet. Tell me the first date and I'll add it once — "
-    "for example “add {example} on monday”."
+REPEAT_ONE_AT_A_TIME = (
+    "I can make one repeating task at a time: tell me it on its own, for example "
+    "“add {example} every monday”."
 )
 NOTHING_TO_DO = "Okay, I won't change anything."
 HYPOTHETICAL = "Okay — I haven't changed anything. Tell me when you want it done."
@@ -92,6 +92,21 @@ def added(
 
 def completed(number: int, title: str) -> str:
     return f"Nice work! Task #{number} {quoted(title)} is marked as complete."
+
+
+def repeats(how: str, due: datetime | None, timezone: str, now: datetime) -> str:
+    """ " It repeats every Monday; next: Mon 30 Nov." for a task that repeats."""
+    following = due_phrase(due, timezone, now)
+    return f" It repeats {how}" + (f"; next: {following}." if following else ".")
+
+
+def moved_on(
+    number: int, title: str, how: str, due: datetime | None, timezone: str, now: datetime
+) -> str:
+    """Completing one occurrence of a repeating task."""
+    following = due_phrase(due, timezone, now)
+    then = f" The next one is {following}." if following else ""
+    return f"Nice work! Done for this time: task #{number} {quoted(title)} repeats {how}.{then}"
 
 
 def deleted(number: int, title: str) -> str:

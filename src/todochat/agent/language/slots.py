@@ -106,6 +106,9 @@ class NewTasks:
     tasks: list[NewTask] = field(default_factory=list)
     problem: str | None = None
     recurring: bool = False
+    # How it repeats, in the user's words with any day or time said beside them
+    # ("every weekday at 9"): the add_task tool reads it.
+    repeat: str | None = None
 
 
 def read_new_tasks(
@@ -128,6 +131,7 @@ def read_new_tasks(
         if index not in in_whens:
             keep[index] = False
     recurring = any(w.recurring for w in whens)
+    repeat = " ".join(utterance.words(w.first, w.last) for w in whens) if recurring else None
     if any(w.due is None and not w.recurring for w in whens):
         first = next(w for w in whens if w.due is None and not w.recurring)
         return NewTasks(problem="leftover:" + utterance.words(first.first, first.last))
@@ -163,7 +167,7 @@ def read_new_tasks(
         title = _title(tokens, part)
         if title:
             tasks.append(NewTask(title, priority, due))
-    return NewTasks(tasks, recurring=recurring)
+    return NewTasks(tasks, recurring=recurring, repeat=repeat)
 
 
 _OPENING_PRIORITY = re.compile(

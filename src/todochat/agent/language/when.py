@@ -100,7 +100,11 @@ _RECURRENCE = re.compile(
     rf"|(?:daily|weekly|monthly|yearly|annually|fortnightly|biweekly|nightly|hourly)"
     rf"|each (?:day|week|month|morning|evening|night|{_WEEKDAY})"
     rf"|(?:on )?(?:{_WEEKDAY})s(?: and (?:{_WEEKDAY})s)*"
-    rf"|once a (?:day|week|month|year)|twice a (?:day|week|month))\b"
+    rf"|once a (?:day|week|month|year)|twice a (?:day|week|month)"
+    # Days of the month: "on the 1st of each month", "the 15th of every month",
+    # "every 1st", "on the last day of the month", "every month on the 15th".
+    rf"|(?:on )?the (?:\d{{1,2}}(?:st|nd|rd|th)|last day) of (?:each|every|the) month"
+    rf"|every (?:month on the )?\d{{1,2}}(?:st|nd|rd|th)(?: of the month)?)\b"
 )
 # Words that name a time but that no pattern could read: "8ish", "blursday".
 _TIMELIKE_LEFTOVER = re.compile(
