@@ -291,3 +291,34 @@ async def test_a_deletion_is_sent_when_the_page_is_left_before_the_undo_time(
     await page.reload()
     await page.locator(".task[data-task-id='2']").wait_for()
     await expect_count(page.locator(".task[data-task-id='1']"), 0)
+
+
+async def test_a_task_made_to_repeat_in_the_editor_says_how_it_repeats(
+    browser: Any, live_server: str
+) -> None:
+    account = await account_with_tasks(live_server, {"title": "Water plants"})
+    page = await panel_for(browser, live_server, account)
+
+    await page.click("button[aria-label^='Edit task 1']")
+    await page.fill("form.task-editor input[name=repeat]", "every monday")
+    await page.click("form.task-editor button[type=submit]")
+
+    await page.locator(".task[data-task-id='1'] .repeats", has_text="every Monday").wait_for()
+    stored = (await stored_task(live_server, account, 1)).json()
+    assert stored["recurrence"] == "FREQ=WEEKLY;BYDAY=MO"
+
+
+async def test_ticking_a_repeating_task_moves_it_to_its_next_date(
+    browser: Any, live_server: str
+) -> None:
+    account = await account_with_tasks(
+        live_server, {"title": "Water plants", "repeat": "every day", "due_at": tokyo_day(0)}
+    )
+    page = await panel_for(browser, live_server, account)
+
+    await page.click(".task[data-task-id='1'] input[type=checkbox]")
+
+    await page.locator(".toast", has_text="repeats every day").wait_for()
+    row = page.locator(".task[data-task-id='1']")
+    await row.locator(".due", has_text="tomorrow").wait_for()
+    assert not await row.locator("input[type=checkbox]").is_checked()

@@ -220,6 +220,8 @@ function taskRow(task, now, keptEditor = null) {
           class: `due${overdue ? " overdue" : ""}`, datetime: task.due_at,
           title: dates.localInput(task.due_at).replace("T", " "),
         }, overdue ? `overdue · ${dates.due(task.due_at, now)}` : dates.due(task.due_at, now)) : null,
+        task.repeats ? el("span", { class: "repeats", title: task.recurrence || "" },
+          `↻ ${task.repeats}`) : null,
         task.status === "in_progress" || task.status === "archived"
           ? el("span", { class: "status" }, STATUSES[task.status].toLowerCase()) : null,
         task.completed && task.completed_at
@@ -288,8 +290,14 @@ function toggleCompleted(task) {
     ...task, completed, status: completed ? "completed" : "pending",
     completed_at: completed ? new Date().toISOString() : null,
   };
-  return changeTask(task, optimistic,
-    () => request("PATCH", `/api/me/tasks/${task.id}/complete`, { completed }));
+  return changeTask(task, optimistic, async () => {
+    const saved = await request("PATCH", `/api/me/tasks/${task.id}/complete`, { completed });
+    if (completed && saved.recurrence && !saved.completed) {
+      // A repeating task is done for this time and comes back at its next date.
+      notify(`Task #${saved.id} repeats ${saved.repeats}: next ${dates.due(saved.due_at)}.`);
+    }
+    return saved;
+  });
 }
 
 function deleteTask(task) {
@@ -410,6 +418,11 @@ function taskEditor(task) {
         type: "button", class: "link",
         onclick: () => { form.elements.due.value = ""; form.elements.due.focus(); },
       }, "No due date")),
+    el("label", {}, "Repeats",
+      el("input", {
+        name: "repeat", maxlength: "200", value: task.repeats || "", autocomplete: "off",
+        placeholder: "every monday, every 2 weeks, on the 1st of each month…",
+      })),
     el("div", { class: "editor-row" },
       el("label", {}, "Priority",
         choice("priority", Object.fromEntries(PRIORITIES.map((p) => [p, p[0].toUpperCase() + p.slice(1)])),
@@ -432,9 +445,12 @@ function editsOf(task, form) {
   if (description !== (task.description || null)) changes.description = description;
   if (fields.priority.value !== task.priority) changes.priority = fields.priority.value;
   if (fields.status.value !== task.status) changes.status = fields.status.value;
+  const repeat = fields.repeat.value.trim();
+  if (repeat !== (task.repeats || "")) changes.recurrence = repeat || null;
   const due = fields.due.value;
   if (due !== dates.localInput(task.due_at)) changes.due_at = due || null;
   const optimistic = { ...task, ...changes };
+  if ("recurrence" in changes) optimistic.repeats = repeat || null;
   if ("due_at" in changes) optimistic.due_at = due ? dates.fromLocalInput(due) : null;
   if ("status" in changes) {
     optimistic.completed = changes.status === "completed";
