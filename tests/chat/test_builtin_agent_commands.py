@@ -453,3 +453,36 @@ async def test_an_unknown_priority_is_asked_about_and_nothing_is_added(ada: Chat
     assert turn["tool_calls"] == []
     assert "low, medium, high or urgent?" in turn["response"]
     assert await ada.tasks() == []
+
+
+@pytest.mark.parametrize(
+    ("message", "repeats"),
+    [
+        ("make task 1 repeat every friday", "every Friday"),
+        ("task 1 should repeat weekly", "every week"),
+        ("set the vitamins to repeat every other day", "every 2 days"),
+        ("repeat task 1 every monday at 9am", "every Monday"),
+    ],
+)
+async def test_an_existing_task_is_made_to_repeat(ada: Chatter, message: str, repeats: str) -> None:
+    await ada.add_task("Take the vitamins")
+
+    turn = await ada.say(message)
+
+    [task] = await ada.tasks()
+    assert task["repeats"] == repeats, turn["response"]
+    assert f"now repeats {repeats}" in turn["response"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["stop repeating task 1", "don't repeat the vitamins anymore", "make task 1 a one-off"],
+)
+async def test_a_task_stops_repeating(ada: Chatter, message: str) -> None:
+    await ada.say("take the vitamins every day")
+
+    turn = await ada.say(message)
+
+    [task] = await ada.tasks()
+    assert task["repeats"] is None, turn["response"]
+    assert "no longer repeats" in turn["response"]

@@ -516,6 +516,8 @@ class _Turn:
                 arguments["due_date"] = "none"
             elif change.due is not None:
                 arguments["due_date"] = change.due.isoformat()
+            if change.repeat:
+                arguments["repeat"] = change.repeat
             if change.description:
                 arguments["description"] = change.description
                 if change.append:
@@ -528,9 +530,7 @@ class _Turn:
                 lines.append(self._failure(call))
                 continue
             about.append(number)
-            lines.append(
-                replies.updated(number, _changed(call).title, change, self.timezone, self.now)
-            )
+            lines.append(replies.updated(_changed(call), change, self.timezone, self.now))
         return Outcome("\n".join(lines), about=about)
 
     # Which tasks -------------------------------------------------------------------
@@ -703,6 +703,8 @@ def _change_json(change: Change) -> dict[str, Any]:
         stored["due_clear"] = True
     elif change.due is not None:
         stored["due"] = change.due.isoformat()
+    if change.repeat:
+        stored["repeat"] = change.repeat
     return stored
 
 
@@ -715,4 +717,5 @@ def _change_of(stored: dict[str, Any]) -> Change:
         priority=stored.get("priority"),
         due=datetime.fromisoformat(due) if isinstance(due, str) else None,
         due_clear=bool(stored.get("due_clear")),
+        repeat=stored.get("repeat") if isinstance(stored.get("repeat"), str) else None,
     )

@@ -51,7 +51,8 @@ _NOISE: dict[str, frozenset[str]] = {
         out forward till until by it's isn't not has have no anymore add put attach stick
         leave write append comment description descriptions called say read typo in instead
         wording text upgrade downgrade escalate them wait mark give of when one done finished up
-        completed ready actually really bring forward shift doing needs need"""
+        completed ready actually really bring forward shift doing needs need repeat repeats
+        repeating recur recurs recurring stop quit never longer once one-off off from now"""
     ),
 }
 _EXCLUSION = re.compile(
@@ -60,6 +61,10 @@ _EXCLUSION = re.compile(
 _CLEAR_DUE = re.compile(
     r"(?:remove|clear|delete|drop|take off|get rid of|no|without|unset|scrap) (?:the |a |its |any )?(?:due date|deadline|date|due)|no (?:more )?(?:deadline|due date)|(?:deadline|due date) (?:removed|gone)|not due"
 )
+_STOP_REPEAT = re.compile(
+    r"\b(?:stop|quit|don't|do not|no longer|never|not)\s+(?:repeat(?:ing|s)?|recurr?(?:ing|s)?)\b|\b(?:not|no longer)\s+(?:a\s+)?(?:repeating|recurring)(?:\s+task)?\b|\b(?:a\s+)?one[- ]off\b|\b(?:just|only) once\b"
+)
+_REPEAT_WORDS = re.compile(r"\b(?:repeat(?:s|ing)?|recurr?(?:s|ing)?|from now on)\b")
 _RAISE = re.compile(r"^(?:prioriti[sz]e|bump|raise|escalate)\b")
 _LOWER = re.compile(
     r"^(?:deprioriti[sz]e|lower|downgrade)\b|(?:isn't|is not|not|no longer|aren't)(?: that| so| very| really)? (?:urgent|important|a priority)|less (?:urgent|important)|can wait"
@@ -82,11 +87,20 @@ class Change:
     priority: str | None = None
     due: datetime | None = None
     due_clear: bool = False
+    # How it should repeat, in the user's words ("every friday"), or "never".
+    repeat: str | None = None
     problem: str | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.title or self.description or self.priority or self.due or self.due_clear)
+        return not (
+            self.title
+            or self.description
+            or self.priority
+            or self.due
+            or self.due_clear
+            or self.repeat
+        )
 
 
 @dataclass(frozen=True)
@@ -158,7 +172,19 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
             if value:
                 return Change(description=value, append=bool(_NOTE_ADD.search(body))), used
         return Change(problem="description"), used
-    whens = [w for w in find_when(utterance, timezone, now) if not w.recurring]
+    if _STOP_REPEAT.search(body):
+        for first, last, _ in utterance.finditer(_STOP_REPEAT):
+            used.update(range(first, last))
+        return Change(repeat="never"), used
+    every_when = find_when(utterance, timezone, now)
+    if any(w.recurring for w in every_when):
+        # "make the rent repeat on the 1st of each month", "water plants every 3 days
+        # from now on": the repeat, with any day or time said beside it.
+        used.update(i for w in every_when for i in w.tokens)
+        for first, last, _ in utterance.finditer(_REPEAT_WORDS):
+            used.update(range(first, last))
+        return Change(repeat=" ".join(utterance.words(w.first, w.last) for w in every_when)), used
+    whens = [w for w in every_when if not w.recurring]
     if _CLEAR_DUE.search(text):
         for first, last, _ in utterance.finditer(_CLEAR_DUE):
             used.update(range(first, last))

@@ -101,6 +101,8 @@ CUES: tuple[Cue, ...] = (
     _cue(Intent.UPDATE, r"(?:add|put|attach|stick|leave|write|append)(?: a| an| some| the| this)? (?:note|notes|description|details|comment|detail)\b|^note (?:on|for|to)\b(?! self)|(?<=\w )(?:note|notes|description|details|title|name)\s*:|(?:description|notes?|details|title|name) (?:of|for|on) .+ (?:to|should be|should say|as|:)|(?:add|append) to .+ (?:notes|description|details)|should (?:be called|say|read)|^call (?:task|#|it|that|this|the)|^describe\b|typo in", 6),
     _cue(Intent.UPDATE, r"(?:is|are|should be|needs to be|is now) (?:due|urgent|important|not urgent|less urgent|low priority|high priority|(?:a |an )?(?:low|high|medium|normal|top|urgent) priority)|(?:has|have) no (?:deadline|due date)|(?:isn't|is not|aren't) (?:urgent|important|due)|no (?:deadline|due date) (?:for|on)|(?:is|are) (?:critical|top priority|urgent|important)$|priority (?:of|for) .+ (?:to|:)|(?:on|to) (?:a |an )?(?:high|low|medium|normal|top|urgent) priority|(?:make|set) (?:it|them|that) (?:low|high|medium|urgent|normal)|can wait", 3.5),
     _cue(Intent.UPDATE, r"^(?!(?:add|create|new|remind|put|note|jot|save|log)\b).*(?:\bis no rush|(?:is|are)(?: actually| now| really| so)* (?:super |very |really )?(?:important|urgent|critical)(?: now)?$|\b(?:low|high|medium|top|normal) (?:priority|prio)$)", 3.5),
+    # Repeating no more: "stop repeating task 3", "make it a one-off".
+    _cue(Intent.UPDATE, r"(?:stop|quit|no longer|never) (?:repeating|recurring)|(?:don't|do not) (?:repeat|recur)\b|one[- ]off|(?:not|no longer) (?:a )?(?:repeating|recurring)", 5),
     # Undoing a completion: not a tool the agent has.
     _cue(Intent.REOPEN, r"reopen|re-open|uncomplete|un-complete|unmark|untick|un-tick|mark .* (?:as )?(?:not done|not complete|incomplete|undone|unfinished|pending|open)", 4),
     _cue(Intent.REOPEN, r"not (?:actually )?(?:done|finished) (?:yet |after all)", 2),
@@ -117,7 +119,9 @@ _NEGATION = re.compile(
     r"(?<![\w'])(?:don't|do not|dont|never|not|no need to|stop|didn't|did not|no longer|won't|shouldn't|can't|cannot)(?![\w'])"
 )
 # Cues whose own words hold a negation that is part of what they mean.
-_NOT_NEGATED = re.compile(r"^(?:don't|do not|never mind|no longer|not |isn't|is not|has no|no )")
+_NOT_NEGATED = re.compile(
+    r"^(?:don't|do not|never mind|no longer|not |isn't|is not|has no|no |stop |quit |never )"
+)
 
 
 @dataclass(frozen=True)

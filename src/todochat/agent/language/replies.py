@@ -15,7 +15,7 @@ from todochat.agent.language.listing import ListFilter
 from todochat.services.dates import describe_due
 
 if TYPE_CHECKING:
-    from todochat.tools import TaskItem
+    from todochat.tools import TaskChange, TaskItem
 
 HELP = (
     "I can manage your todo list. Try:\n"
@@ -144,10 +144,17 @@ def could_not(error: str | None) -> str:
     return f"Sorry, I couldn't do that: {error}"
 
 
-def updated(number: int, title: str, change: Change, timezone: str, now: datetime) -> str:
+def updated(stored: TaskChange, change: Change, timezone: str, now: datetime) -> str:
     """What an update stored, field by field."""
+    number, title = stored.task_id, stored.title
     name = f"task #{number} {quoted(title)}"
     facts = []
+    if change.repeat and stored.task.repeats:
+        following = due_phrase(stored.task.due_local, timezone, now)
+        then = f"; next: {following}" if following else ""
+        facts.append(f"Task #{number} {quoted(title)} now repeats {stored.task.repeats}{then}.")
+    elif change.repeat:
+        facts.append(f"Task #{number} {quoted(title)} no longer repeats.")
     if change.title:
         facts.append(f"Renamed task #{number} to {quoted(title)}.")
     if change.priority:
