@@ -82,7 +82,9 @@ async def test_a_task_is_ticked_and_edited_with_the_keyboard(
     await page.keyboard.press("Enter")
 
     await page.locator(".task[data-task-id='1'] .title", has_text="Buy oat milk").wait_for()
-    assert await focused(page, ".task[data-task-id='1'] button.title")
+    await page.wait_for_function(
+        "() => document.activeElement.matches(\".task[data-task-id='1'] button.title\")"
+    )
 
 
 async def test_the_settings_open_and_close_with_the_keyboard(

@@ -5,6 +5,7 @@ import { ApiError, request, session, streamChat } from "./api.js";
 import { accountDates as dates, knownTimeZones, useTimeZone } from "./dates.js";
 import { clearData, wireDataSection } from "./data.js";
 import { $, el } from "./dom.js";
+import { notify, withUndo } from "./toast.js";
 import { renderMarkdown } from "./markdown.js";
 import { clearTasks, loadTasks, wireTaskPanel } from "./tasks.js";
 
@@ -105,24 +106,27 @@ function renderConversations() {
     list.replaceChildren(el("li", { class: "empty" }, "No conversation matches."));
     return;
   }
-  list.replaceChildren(...shown.map((conversation) => {
-    const title = conversation.title || "New conversation";
-    return el("li", { class: conversation.id === state.conversationId ? "active" : "" },
-      el("button", {
-        class: "conversation-title",
-        title,  // the whole title, however long, on hover
-        "aria-current": conversation.id === state.conversationId ? "true" : undefined,
-        onclick: () => openConversation(conversation.id),
-      }, title),
-      el("button", {
-        class: "icon", "aria-label": `Rename conversation ${title}`,
-        onclick: () => renameConversation(conversation),
-      }, "✎"),
-      el("button", {
-        class: "icon danger", "aria-label": `Delete conversation ${title}`,
-        onclick: () => deleteConversation(conversation),
-      }, "✕"));
-  }));
+  list.replaceChildren(...shown.map(conversationRow));
+}
+
+function conversationRow(conversation) {
+  const title = conversation.title || "New conversation";
+  const active = conversation.id === state.conversationId;
+  return el("li", { class: active ? "active" : "", "data-conversation-id": conversation.id },
+    el("button", {
+      class: "conversation-title",
+      title,  // the whole title, however long, on hover
+      "aria-current": active ? "true" : undefined,
+      onclick: () => openConversation(conversation.id),
+    }, title),
+    el("button", {
+      class: "icon", "aria-label": `Rename conversation ${title}`,
+      onclick: (event) => renameInPlace(conversation, event.currentTarget.closest("li")),
+    }, "✎"),
+    el("button", {
+      class: "icon danger", "aria-label": `Delete conversation ${title}`,
+      onclick: () => deleteConversation(conversation),
+    }, "✕"));
 }
 
 async function openConversation(id) {
@@ -144,19 +148,81 @@ function newConversation() {
   $("#message-input").focus();
 }
 
-async function renameConversation(conversation) {
-  const title = prompt("Rename conversation", conversation.title || "");
-  if (title === null || !title.trim()) return;
-  await guarded(() => request("PATCH", `/api/me/conversations/${conversation.id}`, { title }));
-  await loadConversations();
+// The title becomes a field in its row: Enter or leaving it saves, Escape keeps the
+// old title; a title the server refuses comes back as it was, with a notice.
+function renameInPlace(conversation, row) {
+  const old = conversation.title || "";
+  const input = el("input", {
+    class: "conversation-rename", value: old, maxlength: "200",
+    "aria-label": "New title for the conversation",
+  });
+  let settled = false;
+  const finish = async (save) => {
+    if (settled) return;
+    settled = true;
+    const title = input.value.trim();
+    if (!save || !title || title === old) {
+      renderConversations();
+      focusConversation(conversation);
+      return;
+    }
+    conversation.title = title;  // shown at once
+    renderConversations();
+    try {
+      await request("PATCH", `/api/me/conversations/${conversation.id}`, { title });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return signOut();
+      conversation.title = old;
+      renderConversations();
+      notify(`Not renamed: ${error instanceof ApiError ? error.message : "could not reach the server"}.`,
+        { kind: "error" });
+    }
+    focusConversation(conversation);
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); finish(true); }
+    if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); finish(false); }
+  });
+  input.addEventListener("blur", () => finish(true));
+  row.replaceChildren(input);
+  input.focus();
+  input.select();
 }
 
-async function deleteConversation(conversation) {
-  const title = conversation.title || "this conversation";
-  if (!confirm(`Delete “${title}” and all its messages?`)) return;
-  await guarded(() => request("DELETE", `/api/me/conversations/${conversation.id}`));
-  if (conversation.id === state.conversationId) newConversation();
-  await loadConversations();
+function focusConversation(conversation) {
+  $(`#conversation-list [data-conversation-id="${conversation.id}"] .conversation-title`)?.focus();
+}
+
+// Deleting waits out an Undo before anything is sent (toast.js).
+function deleteConversation(conversation) {
+  const title = conversation.title || "New conversation";
+  const wasOpen = conversation.id === state.conversationId;
+  const index = state.conversations.indexOf(conversation);
+  withUndo(`Conversation “${title}” deleted.`, {
+    hide: () => {
+      state.conversations = state.conversations.filter((c) => c !== conversation);
+      if (wasOpen) newConversation();
+      renderConversations();
+    },
+    restore: () => {
+      state.conversations.splice(Math.max(0, index), 0, conversation);
+      renderConversations();
+      if (wasOpen) openConversation(conversation.id);
+    },
+    commit: async ({ leavingPage }) => {
+      try {
+        await request("DELETE", `/api/me/conversations/${conversation.id}`, undefined,
+          { keepalive: leavingPage });
+      } catch (error) {
+        if (leavingPage || (error instanceof ApiError && error.status === 404)) return;
+        if (error instanceof ApiError && error.status === 401) return signOut();
+        state.conversations.splice(Math.max(0, index), 0, conversation);
+        renderConversations();
+        notify(`Not deleted: ${error instanceof ApiError ? error.message : "could not reach the server"}. “${title}” is back.`,
+          { kind: "error" });
+      }
+    },
+  });
 }
 
 // ---- Messages ----------------------------------------------------------------
@@ -172,6 +238,39 @@ function welcome() {
 function listedCount(result) {
   if (Array.isArray(result)) return result.length;
   return result && typeof result.count === "number" ? result.count : null;
+}
+
+// A message's chips are one Tab stop: arrow keys move between them (a toolbar), so
+// a long history is not dozens of stops on the way to the message box.
+function chipBar(chips) {
+  const bar = el("div", { class: "chips", role: "toolbar", "aria-label": "Actions taken" }, ...chips);
+  rove(bar);
+  bar.addEventListener("keydown", (event) => {
+    const summaries = [...bar.querySelectorAll("summary")];
+    const at = summaries.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1,
+      Home: 0, End: summaries.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = summaries[(to + summaries.length) % summaries.length];
+    rove(bar, next);
+    next.focus();
+  });
+  return bar;
+}
+
+function rove(bar, current = null) {
+  const summaries = [...bar.querySelectorAll("summary")];
+  const chosen = current || summaries[0];
+  for (const summary of summaries) summary.tabIndex = summary === chosen ? 0 : -1;
+}
+
+// When a message was sent, in the account's zone: "14:05", "yesterday 14:05".
+function sentAt(iso) {
+  const moment = iso || new Date().toISOString();
+  return el("time", { class: "sent", datetime: moment, title: dates.full(moment) },
+    dates.sent(moment));
 }
 
 function toolChip(call) {
@@ -192,7 +291,7 @@ function renderMessage(message) {
   const bubble = el("div", { class: "bubble" }, message.content);
   if (message.role === "assistant") renderMarkdown(bubble, message.content);
   return el("li", { class: `message ${message.role}` },
-    chips.length ? el("div", { class: "chips" }, ...chips) : null, bubble);
+    chips.length ? chipBar(chips) : null, bubble, sentAt(message.created_at));
 }
 
 // A failure, said where the conversation is, with Retry when there is something to
@@ -236,7 +335,7 @@ async function sendText(text) {
   const messages = $("#messages");
   messages.querySelector(".welcome")?.remove();
   messages.append(renderMessage({ role: "user", content: text }));
-  const chips = el("div", { class: "chips" });
+  const chips = chipBar([]);
   // Empty while the assistant thinks: the typing indicator shows (style.css).
   const bubble = el("div", { class: "bubble streaming", "aria-label": "The assistant is answering" });
   const reply = el("li", { class: "message assistant" }, chips, bubble);
@@ -249,10 +348,12 @@ async function sendText(text) {
         state.conversationId = data.conversation_id;
       } else if (name === "tool_call") {
         chips.append(toolChip(data));
+        rove(chips, chips.querySelector("summary[tabindex='0']"));
       } else if (name === "delta") {
         bubble.textContent += data.text;
       } else if (name === "done") {
         renderMarkdown(bubble, data.response);
+        reply.append(sentAt());
       } else if (name === "error") {
         failed = true;
         reply.remove();
@@ -429,17 +530,6 @@ async function disconnect(connection) {
     if (error instanceof ApiError && error.status === 401) return signOut();
   }
   await loadConnections();
-}
-
-// Run an action; show its failure in the thread instead of losing it.
-async function guarded(action) {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return signOut();
-    $("#messages").append(errorMessage(error.message || "Something went wrong."));
-    return null;
-  }
 }
 
 // ---- Account settings ----------------------------------------------------------

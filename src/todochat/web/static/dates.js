@@ -77,6 +77,31 @@ export class DateFormat {
     return new Date(moment).toISOString();
   }
 
+  // When a message was sent: "14:05" today, "yesterday 14:05", "Mon 23 Nov, 14:05".
+  sent(iso, now = new Date()) {
+    const date = new Date(iso);
+    const { hour, minute } = parts(date, this.timeZone);
+    const time = `${hour}:${minute}`;
+    const days = dayDifference(now, date, this.timeZone);
+    if (days === 0) return time;
+    if (days === -1) return `yesterday ${time}`;
+    const sameYear = parts(date, this.timeZone).year === parts(now, this.timeZone).year;
+    const day = date.toLocaleDateString("en-GB", {
+      timeZone: this.timeZone, weekday: "short", day: "numeric", month: "short",
+      year: sameYear ? undefined : "numeric",
+    });
+    return `${day}, ${time}`;
+  }
+
+  // A moment in full, with the zone: "Monday 23 November 2026, 14:05 (Asia/Tokyo)".
+  full(iso) {
+    const text = new Date(iso).toLocaleString("en-GB", {
+      timeZone: this.timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    return `${text} (${this.timeZone})`;
+  }
+
   // A calendar day: "25 Nov 2026".
   day(iso) {
     if (!iso) return "";

@@ -472,8 +472,11 @@ async function saveEdits(number, form) {
   const { changes, optimistic } = editsOf(task, form);
   panel.editing = null;
   if (!Object.keys(changes).length) return closeEditor(number);
-  await changeTask(task, optimistic, () => request("PATCH", `/api/me/tasks/${number}`, changes));
+  // The change shows (and the keyboard is back on the task) before the server answers.
+  const saving = changeTask(task, optimistic,
+    () => request("PATCH", `/api/me/tasks/${number}`, changes));
   document.querySelector(`#task-list [data-task-id="${number}"] button.title`)?.focus();
+  await saving;
 }
 
 // ---- Wiring --------------------------------------------------------------------------
