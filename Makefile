@@ -15,7 +15,7 @@ AXE := tests/web/axe
 AXE_STAMP := $(AXE)/node_modules/.installed-stamp
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench bench-schemas try-local-llm
+.PHONY: install inspector-without-npm run test lint typecheck pytest format clean bench bench-schemas try-local-llm screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -88,3 +88,8 @@ try-local-llm: install
 
 clean:
 	rm -rf $(VENV) $(LLAMA_VENV) .mypy_cache .ruff_cache .pytest_cache $(INSPECTOR)/node_modules $(AXE)/node_modules
+
+# The page in each state, light and dark, desktop and phone, into artifacts/screenshots/
+# (committed, for reviewers): a demo account on a real server, Debian's Chromium.
+screenshots: install
+	$(BIN)/python -m tests.web.screenshots

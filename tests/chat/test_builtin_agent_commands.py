@@ -419,7 +419,7 @@ async def test_a_repeating_task_is_added_with_its_rule(ada: Chatter) -> None:
     )
     [task] = await ada.tasks()
     assert (task["title"], task["repeats"]) == ("Water plants", "every Monday")
-    assert "It repeats every Monday; next:" in turn["response"]
+    assert "It repeats every Monday; next due" in turn["response"]
 
 
 async def test_the_time_said_with_a_repeat_is_its_time(ada: Chatter) -> None:

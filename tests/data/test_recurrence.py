@@ -81,6 +81,24 @@ def test_a_rule_is_said_in_words(rule: str, words: str) -> None:
     assert describe_rule(rule) == words
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;BYDAY=MO",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+        "FREQ=DAILY;INTERVAL=3",
+        "FREQ=MONTHLY;BYMONTHDAY=1",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3",
+    ],
+)
+def test_the_words_a_rule_is_said_in_read_back_as_the_rule(rule: str) -> None:
+    """The page's editor shows the words; saving them unchanged must keep the rule."""
+    assert parse_recurrence(describe_rule(rule)).rule == rule
+
+
 def test_an_rrule_is_accepted_as_it_is_written_in_rfc_5545() -> None:
     said = parse_recurrence("RRULE:freq=weekly;byday=mo,we;count=10")
 

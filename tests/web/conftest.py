@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser
 
 CHROMIUM = os.environ.get("TODOCHAT_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# Screenshots the tests take on the way (artifacts/screenshots/ holds the reviewed ones,
+# made by `make screenshots`).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "test-screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

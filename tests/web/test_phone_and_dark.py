@@ -79,3 +79,13 @@ async def test_dark_mode_follows_the_system_setting(browser: Any, live_server: s
     background = "() => getComputedStyle(document.documentElement).backgroundColor"
     assert await light.evaluate(background) == "rgb(246, 247, 249)"
     assert await dark.evaluate(background) == "rgb(18, 20, 23)"
+
+
+async def test_opening_a_tasks_editor_keeps_the_drawer_open(browser: Any, live_server: str) -> None:
+    """The title redraws itself into the editor: the tap was still inside the drawer."""
+    page = await signed_in(browser, live_server, **PHONE)
+    await page.click("#toggle-tasks")
+    await page.locator("#task-list .task button.title").first.click()
+
+    await page.locator("form.task-editor input[name=title]").wait_for()
+    assert await page.is_visible("#tasks")

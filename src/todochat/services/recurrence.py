@@ -267,7 +267,8 @@ def _rule_from_words(words: str) -> str | None:  # one case per shape of phrase
             return _rule("WEEKLY", _interval(match.group("n")), BYDAY=",".join(days))
     # "on the 1st of each month", "the 15th of every month", "every 1st"
     match = re.fullmatch(
-        rf"(?:on\s+)?(?:the\s+)?{_ORDINAL}\s+(?:day\s+)?of\s+(?:each|every|the)\s+month", words
+        rf"(?:on\s+)?(?:the\s+)?(?:day\s+)?{_ORDINAL}\s+(?:day\s+)?of\s+(?:each|every|the)\s+month",
+        words,
     ) or re.fullmatch(rf"every\s+(?:the\s+)?{_ORDINAL}(?:\s+of\s+the\s+month)?", words)
     if match:
         day = int(match.group("day"))

@@ -97,7 +97,7 @@ def completed(number: int, title: str) -> str:
 def repeats(how: str, due: datetime | None, timezone: str, now: datetime) -> str:
     """ " It repeats every Monday; next: Mon 30 Nov." for a task that repeats."""
     following = due_phrase(due, timezone, now)
-    return f" It repeats {how}" + (f"; next: {following}." if following else ".")
+    return f" It repeats {how}" + (f"; next {following}." if following else ".")
 
 
 def moved_on(
@@ -151,7 +151,7 @@ def updated(stored: TaskChange, change: Change, timezone: str, now: datetime) ->
     facts = []
     if change.repeat and stored.task.repeats:
         following = due_phrase(stored.task.due_local, timezone, now)
-        then = f"; next: {following}" if following else ""
+        then = f"; next {following}" if following else ""
         facts.append(f"Task #{number} {quoted(title)} now repeats {stored.task.repeats}{then}.")
     elif change.repeat:
         facts.append(f"Task #{number} {quoted(title)} no longer repeats.")
@@ -218,6 +218,8 @@ def task_line(task: TaskItem, mark_done: bool, timezone: str, now: datetime) -> 
         notes.append(f"{task.priority} priority")
     if task.due_date is not None and not task.completed:
         notes.append(due_phrase(task.due_date, timezone, now))
+    if task.repeats:
+        notes.append(f"repeats {task.repeats}")
     mark = "✓ " if task.completed and mark_done else ""
     extra = f" — {', '.join(notes)}" if notes else ""
     return f"{mark}#{task.id} {task.title}{extra}"
@@ -228,6 +230,8 @@ def task_details(task: TaskItem, timezone: str, now: datetime) -> str:
     facts = ["done" if task.completed else "pending", f"{task.priority} priority"]
     if task.due_date is not None:
         facts.append(due_phrase(task.due_date, timezone, now))
+    if task.repeats:
+        facts.append(f"repeats {task.repeats}")
     line = f"Task #{task.id} {quoted(task.title)}: {', '.join(facts)}."
     if task.description:
         line += f"\nNotes: {task.description}"

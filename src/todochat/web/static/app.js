@@ -641,7 +641,10 @@ function toggle(panelClass, button) {
 
 function closeDrawersFromOutside(event) {
   if (!Object.keys(DRAWERS).some((panelClass) => document.body.classList.contains(panelClass))) return;
-  const inside = event.target.closest("#conversations, #tasks, #toggle-conversations, #toggle-tasks");
+  // The path as it was when the tap happened: a control that redrew itself since (a
+  // task's title opening its editor) is no longer inside the drawer, but was.
+  const inside = event.composedPath().some((node) => node instanceof Element &&
+    node.matches("#conversations, #tasks, #toggle-conversations, #toggle-tasks"));
   if (!inside) closeDrawers();
 }
 
