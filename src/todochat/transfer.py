@@ -14,6 +14,7 @@ from todochat.errors import NotFoundError
 from todochat.models import User
 from todochat.runtime import Runtime
 from todochat.services import exports, imports, users
+from todochat.services import labels as label_service
 from todochat.services.imports import ImportFormat, ImportReport
 
 
@@ -30,9 +31,10 @@ async def export_account(settings: Settings, email: str, format: Literal["json",
     async with runtime.database_ready() as database, database.session() as session:
         user = await _account(session, email)
         tasks = await exports.all_tasks(session, user.id)
+        labels = await label_service.labels_of(session, [task.id for task in tasks])
         if format == "csv":
-            return exports.export_csv(user, tasks)
-        document = exports.export_json(user, tasks, exported_at=datetime.now(UTC))
+            return exports.export_csv(user, tasks, labels)
+        document = exports.export_json(user, tasks, labels, exported_at=datetime.now(UTC))
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

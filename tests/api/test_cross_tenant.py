@@ -55,6 +55,9 @@ ROUTES = {
         "POST", "/api/{user}/conversations/{conversation}/messages", {"content": "injected"}
     ),
     "export-tasks": Route("GET", "/api/{user}/export", collection=True),
+    "list-labels": Route("GET", "/api/{user}/labels", collection=True),
+    "rename-label": Route("PATCH", "/api/{user}/labels/alices", {"name": "hijacked"}),
+    "delete-label": Route("DELETE", "/api/{user}/labels/alices"),
     "import-tasks": Route(
         "POST", "/api/{user}/import", {"tasks": [{"title": "planted"}]}, collection=True
     ),
@@ -84,7 +87,9 @@ async def tenants(client: httpx.AsyncClient) -> Tenants:
     alice = await register(client, "alice@example.com")
     bob = await register(client, "bob@example.com")
     for title in ("Alice's first", "Alice's second"):
-        response = await client.post("/api/me/tasks", headers=alice.headers, json={"title": title})
+        response = await client.post(
+            "/api/me/tasks", headers=alice.headers, json={"title": title, "labels": ["alices"]}
+        )
         assert response.status_code == 201
     response = await client.post("/api/me/conversations", headers=alice.headers)
     conversation = response.json()["id"]
@@ -106,6 +111,7 @@ async def snapshot(client: httpx.AsyncClient, tenants: Tenants) -> dict[str, Any
         "conversations": "/api/me/conversations",
         "messages": f"/api/me/conversations/{tenants.conversation}/messages",
         "me": "/api/auth/me",
+        "labels": "/api/me/labels",
     }
     seen = {}
     for name, path in reads.items():

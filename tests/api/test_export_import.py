@@ -21,13 +21,23 @@ pytestmark = pytest.mark.both_databases
 
 # What an export keeps of a task that an import brings back (not its number or times
 # of creation, which belong to the account it lands in).
-SAME_TASK_FIELDS = ("title", "description", "status", "priority", "due_at", "completed_at")
+SAME_TASK_FIELDS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_at",
+    "completed_at",
+    "recurrence",
+    "labels",
+)
 
 TODOIST_CSV = """TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE
 section,Errands,,,,,,,,
 task,Buy stamps,At the post office,1,1,Ana (1),,tomorrow,en,Europe/Paris
 note,Ten of them,,,,,,,,
-task,Water plants,,4,1,Ana (1),,every other monday,en,Europe/Paris
+task,Water plants @home @garden,,4,1,Ana (1),,every full moon,en,Europe/Paris
+task,Team call,,4,1,Ana (1),,every other monday,en,Europe/Paris
 
 task,Call the bank,,2,1,Ana (1),,,en,
 """
@@ -73,7 +83,10 @@ def comparable(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.fixture
 async def alices_list(client: httpx.AsyncClient, alice_auth: Account) -> list[dict[str, Any]]:
-    await add(client, alice_auth, title="Buy milk", due_at="2026-12-01")
+    await add(client, alice_auth, title="Buy milk", due_at="2026-12-01", labels=["errands"])
+    await add(
+        client, alice_auth, title="Water plants", repeat="every monday", labels=["home", "garden"]
+    )
     await add(
         client,
         alice_auth,
@@ -143,7 +156,7 @@ async def test_a_csv_export_guards_cells_that_a_spreadsheet_would_run(
 
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert response.headers["content-type"].startswith("text/csv")
-    assert rows[1]["title"] == "'=SUM(A1:A9) looks like a formula"
+    assert rows[2]["title"] == "'=SUM(A1:A9) looks like a formula"
 
 
 async def test_two_identical_rows_make_two_tasks_once(
@@ -183,16 +196,21 @@ async def test_a_todoist_export_is_read_with_its_notes_priorities_and_dates(
     assert [row["title"] for row in report["created"]] == [
         "Buy stamps",
         "Water plants",
+        "Team call",
         "Call the bank",
     ]
-    stamps, plants, bank = await tasks_of(client, alice_auth)
+    stamps, plants, call, bank = await tasks_of(client, alice_auth)
     priorities = (stamps["priority"], bank["priority"], plants["priority"])
     assert priorities == ("urgent", "high", "medium")
     assert stamps["description"] == "At the post office\n\nTen of them"
     assert stamps["due_at"] is not None
     # A date todochat can't read is kept, in the notes.
     assert plants["due_at"] is None
-    assert plants["description"] == "Due: every other monday"
+    assert plants["description"] == "Due: every full moon"
+    # Todoist's labels, written "@home" in the content, are labels here.
+    assert plants["labels"] == ["garden", "home"]
+    # A Todoist repeat is a repeating task here.
+    assert call["repeats"] == "every 2 weeks on Monday"
 
 
 async def test_a_todoist_date_is_read_in_the_rows_time_zone(

@@ -30,6 +30,8 @@ TABLES = {
     "oauth_codes",
     "oauth_tokens",
     "calendar_feeds",
+    "labels",
+    "task_labels",
 }
 INDEXES = {
     "tasks": {"ix_tasks_user_id_status", "ix_tasks_user_id_due_at", "ix_tasks_user_id_priority"},

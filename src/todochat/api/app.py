@@ -20,6 +20,7 @@ from todochat.api import (
     conversations,
     docs,
     health,
+    labels,
     oauth,
     pages,
     tasks,
@@ -69,6 +70,7 @@ def build_app(runtime: Runtime) -> FastAPI:
         access_tokens.router,
         connections.router,
         transfer.router,
+        labels.router,
         calendar.router,
         calendar.feed_router,
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, StringConstraints
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.api.deps import PathUser, SessionDep
 from todochat.api.idempotency import IdempotencyDep
 from todochat.api.schemas import BODY_ERRORS, ERROR_RESPONSES, IDEMPOTENCY_ERRORS, PageOut
 from todochat.models import Task, TaskPriority, TaskStatus, User
+from todochat.services import labels as label_service
 from todochat.services import tasks
 from todochat.services.dates import in_timezone, parse_iso_due
+from todochat.services.labels import MAX_LABELS_PER_TASK
 from todochat.services.recurrence import describe_rule, schedule
 from todochat.services.tasks import TASK_SORTS, TaskChanges, TaskSort
 
@@ -46,9 +50,10 @@ class TaskOut(BaseModel):
         "completing it moves it to its next due date."
     )
     repeats: str | None = Field(description='The rule in words: "every Monday".')
+    labels: list[str] = Field(description="Its labels, alphabetical.")
 
     @classmethod
-    def of(cls, task: Task, user: User) -> TaskOut:
+    def of(cls, task: Task, user: User, labels: Sequence[str] = ()) -> TaskOut:
         """The task with its times shown in the user's time zone."""
         zone = user.timezone
         return cls(
@@ -64,7 +69,14 @@ class TaskOut(BaseModel):
             updated_at=in_timezone(task.updated_at, zone),
             recurrence=task.recurrence,
             repeats=describe_rule(task.recurrence) if task.recurrence else None,
+            labels=list(labels),
         )
+
+
+async def _out(session: AsyncSession, task: Task, user: User) -> TaskOut:
+    """The task as answered, with its labels."""
+    labels = await label_service.labels_of(session, [task.id])
+    return TaskOut.of(task, user, labels[task.id])
 
 
 class TaskIn(BaseModel):
@@ -82,6 +94,11 @@ class TaskIn(BaseModel):
         max_length=200,
         validation_alias=AliasChoices("recurrence", "repeat"),
         description=_REPEAT_HELP,
+    )
+    labels: list[Annotated[str, StringConstraints(max_length=100)]] | None = Field(
+        default=None,
+        max_length=MAX_LABELS_PER_TASK,
+        description="All of its labels (made if new; '#' and '@' are taken off).",
     )
 
 
@@ -112,6 +129,11 @@ class TaskPatchIn(BaseModel):
         max_length=200,
         validation_alias=AliasChoices("recurrence", "repeat"),
         description=_REPEAT_HELP,
+    )
+    labels: list[Annotated[str, StringConstraints(max_length=100)]] | None = Field(
+        default=None,
+        max_length=MAX_LABELS_PER_TASK,
+        description="All of its labels (made if new; '#' and '@' are taken off).",
     )
 
 
@@ -144,6 +166,8 @@ def _changes(body: TaskPatchIn | TaskReplaceIn, user: User, fields: set[str]) ->
         values["recurrence"] = rule
         if "due_at" in fields:
             values["due_at"] = start  # at the time of day said with the rule
+    if "labels" in fields:
+        values["labels"] = body.labels or []
     if "completed" in fields and body.completed is not None and "status" not in fields:
         values["status"] = tasks.status_for(body.completed)
     return TaskChanges.model_validate(values)
@@ -163,6 +187,13 @@ async def list_tasks(
     sort: Annotated[TaskSort, Query(description=f"One of {', '.join(TASK_SORTS)}.")] = "created",
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
+    label: Annotated[
+        list[str] | None,
+        Query(
+            max_length=MAX_LABELS_PER_TASK,
+            description="Only tasks with this label (repeat: all of them).",
+        ),
+    ] = None,
 ) -> PageOut[TaskOut]:
     """Your tasks, filtered, sorted, a page at a time."""
     page = await tasks.list_tasks(
@@ -176,8 +207,11 @@ async def list_tasks(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        labels=label or (),
     )
-    return PageOut(items=[TaskOut.of(t, user) for t in page.items], next_cursor=page.next_cursor)
+    labels = await label_service.labels_of(session, [t.id for t in page.items])
+    items = [TaskOut.of(t, user, labels[t.id]) for t in page.items]
+    return PageOut(items=items, next_cursor=page.next_cursor)
 
 
 @router.post(
@@ -202,8 +236,9 @@ async def create_task(
         priority=body.priority,
         due_at=due_at,
         recurrence=recurrence,
+        labels=body.labels or (),
     )
-    out = TaskOut.of(task, user)
+    out = await _out(session, task, user)
     await idempotency.record(session, user.id, 201, out)
     return out
 
@@ -211,7 +246,7 @@ async def create_task(
 @router.get("/{id}")
 async def get_task(number: TaskNumber, user: PathUser, session: SessionDep) -> TaskOut:
     """One task."""
-    return TaskOut.of(await tasks.get_task(session, user.id, number), user)
+    return await _out(session, await tasks.get_task(session, user.id, number), user)
 
 
 @router.put("/{id}", responses=BODY_ERRORS)
@@ -219,10 +254,10 @@ async def replace_task(
     number: TaskNumber, body: TaskReplaceIn, user: PathUser, session: SessionDep
 ) -> TaskOut:
     """Replace the content of a task."""
-    fields = {"title", "description", "priority", "due_at", "recurrence"}
+    fields = {"title", "description", "priority", "due_at", "recurrence", "labels"}
     fields |= body.model_fields_set & {"status", "completed"}
     task = await tasks.update_task(session, user.id, number, _changes(body, user, fields))
-    return TaskOut.of(task, user)
+    return await _out(session, task, user)
 
 
 @router.patch("/{id}", responses=BODY_ERRORS)
@@ -232,7 +267,7 @@ async def patch_task(
     """Change some fields of a task."""
     changes = _changes(body, user, set(body.model_fields_set))
     task = await tasks.update_task(session, user.id, number, changes)
-    return TaskOut.of(task, user)
+    return await _out(session, task, user)
 
 
 @router.delete("/{id}", status_code=204)
@@ -252,4 +287,4 @@ async def toggle_completion(
     """Toggle completion, or set it with `{"completed": true|false}`."""
     wanted = body.completed if body is not None else None
     task = await tasks.set_task_completed(session, user.id, number, wanted)
-    return TaskOut.of(task, user)
+    return await _out(session, task, user)

@@ -15,6 +15,7 @@ from todochat.api.deps import PathUser, SessionDep
 from todochat.api.schemas import ERROR_RESPONSES, error_responses
 from todochat.errors import InvalidInputError
 from todochat.services import exports, imports
+from todochat.services import labels as label_service
 from todochat.services.imports import ImportFormat, ImportReport
 
 router = APIRouter(prefix="/api/{user_id}", tags=["export and import"], responses=ERROR_RESPONSES)
@@ -65,14 +66,17 @@ async def export_tasks(
 ) -> Response:
     """Every task, as a file to download: times in your time zone."""
     tasks = await exports.all_tasks(session, user.id)
+    labels = await label_service.labels_of(session, [task.id for task in tasks])
     now = datetime.now(UTC)
     filename = f"todochat-tasks-{now.date().isoformat()}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if format == "csv":
         return Response(
-            exports.export_csv(user, tasks), media_type="text/csv; charset=utf-8", headers=headers
+            exports.export_csv(user, tasks, labels),
+            media_type="text/csv; charset=utf-8",
+            headers=headers,
         )
-    document = exports.export_json(user, tasks, exported_at=now)
+    document = exports.export_json(user, tasks, labels, exported_at=now)
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return Response(text, media_type="application/json", headers=headers)
 

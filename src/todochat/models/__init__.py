@@ -5,6 +5,7 @@ from todochat.models.base import metadata, utcnow
 from todochat.models.calendar_feed import CalendarFeed
 from todochat.models.conversation import Conversation
 from todochat.models.idempotency import IdempotencyKey
+from todochat.models.label import Label, TaskLabel
 from todochat.models.message import Message, MessageRole
 from todochat.models.oauth import OAuthClient, OAuthCode, OAuthToken, OAuthTokenKind
 from todochat.models.ratelimit import RateLimitBucket
@@ -15,6 +16,7 @@ __all__ = [
     "CalendarFeed",
     "Conversation",
     "IdempotencyKey",
+    "Label",
     "Message",
     "MessageRole",
     "OAuthClient",
@@ -24,6 +26,7 @@ __all__ = [
     "PersonalAccessToken",
     "RateLimitBucket",
     "Task",
+    "TaskLabel",
     "TaskPriority",
     "TaskStatus",
     "User",

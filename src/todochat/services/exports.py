@@ -1,6 +1,6 @@
 """Exports: every task of one user, as JSON or CSV, to keep or to move elsewhere.
 
-Both formats carry the same fields, with times in the user's time zone (ISO 8601 with
+Both formats carry the same fields (labels too), with times in the user's time zone (ISO 8601 with
 the offset), and both can be imported again (services/imports.py).
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,8 @@ EXPORT_FIELDS = (
     "due_at",
     "completed_at",
     "created_at",
+    "recurrence",
+    "labels",
 )
 
 # A spreadsheet cell starting with one of these is run as a formula (CSV injection):
@@ -47,7 +50,7 @@ def _moment(value: datetime | None, timezone: str) -> str | None:
     return shown.isoformat() if shown is not None else None
 
 
-def exported_task(task: Task, timezone: str) -> dict[str, Any]:
+def exported_task(task: Task, timezone: str, labels: list[str] | None = None) -> dict[str, Any]:
     """One task as an export holds it."""
     return {
         "number": task.number,
@@ -58,17 +61,24 @@ def exported_task(task: Task, timezone: str) -> dict[str, Any]:
         "due_at": _moment(task.due_at, timezone),
         "completed_at": _moment(task.completed_at, timezone),
         "created_at": _moment(task.created_at, timezone),
+        "recurrence": task.recurrence,
+        "labels": labels or [],
     }
 
 
-def export_json(user: User, tasks: list[Task], *, exported_at: datetime) -> dict[str, Any]:
+Labels = dict[uuid.UUID, list[str]]
+
+
+def export_json(
+    user: User, tasks: list[Task], labels: Labels, *, exported_at: datetime
+) -> dict[str, Any]:
     """The JSON export document: what it is, when it was made, the tasks."""
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": _moment(exported_at, user.timezone),
         "timezone": user.timezone,
-        "tasks": [exported_task(task, user.timezone) for task in tasks],
+        "tasks": [exported_task(task, user.timezone, labels.get(task.id)) for task in tasks],
     }
 
 
@@ -80,12 +90,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def export_csv(user: User, tasks: list[Task]) -> str:
-    """The CSV export: a header row, then one row per task (empty cells for none)."""
+def export_csv(user: User, tasks: list[Task], labels: Labels) -> str:
+    """The CSV export: a header row, then one row per task (empty cells for none;
+    labels in one cell, comma-separated)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for task in tasks:
-        row = exported_task(task, user.timezone)
+        row = exported_task(task, user.timezone, labels.get(task.id))
+        row["labels"] = ", ".join(row["labels"])
         writer.writerow({key: _cell(value) for key, value in row.items()})
     return out.getvalue()

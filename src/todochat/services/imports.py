@@ -14,9 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,7 +27,9 @@ from todochat.models import Task, TaskPriority, TaskStatus, User
 from todochat.services import tasks as task_service
 from todochat.services.dates import parse_due, parse_iso_due
 from todochat.services.exports import FORMULA_STARTS, all_tasks
+from todochat.services.labels import clean_labels
 from todochat.services.limits import clean_description, clean_title
+from todochat.services.recurrence import normalize_rule, schedule
 from todochat.services.users import validate_timezone
 
 ImportFormat = Literal["json", "csv", "todoist"]
@@ -57,6 +60,8 @@ class IncomingTask:
     # Read as plain language (Todoist's dates) rather than as an ISO date.
     natural_due: bool = False
     zone: str | None = None
+    recurrence: str | None = None
+    labels: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -126,9 +131,18 @@ def read_json(text: str) -> list[IncomingTask]:
                 priority=_text(item.get("priority")) or "medium",
                 due=_text(item.get("due_at") or item.get("due_date")) or None,
                 completed_at=_text(item.get("completed_at")) or None,
+                recurrence=_text(item.get("recurrence") or item.get("repeat")) or None,
+                labels=_label_list(item.get("labels")),
             )
         )
     return incoming
+
+
+def _label_list(value: Any) -> list[str]:
+    """Labels as a JSON list, or one comma-separated text (a CSV cell)."""
+    if isinstance(value, list):
+        return [_text(name) for name in value if _text(name).strip()]
+    return [name.strip() for name in _text(value).split(",") if name.strip()]
 
 
 def read_csv(text: str) -> list[IncomingTask]:
@@ -156,6 +170,8 @@ def read_csv(text: str) -> list[IncomingTask]:
                 priority=cell(record, "priority") or "medium",
                 due=cell(record, "due_at") or cell(record, "due_date") or None,
                 completed_at=cell(record, "completed_at") or None,
+                recurrence=cell(record, "recurrence") or cell(record, "repeat") or None,
+                labels=_label_list(cell(record, "labels")),
             )
         )
     return incoming
@@ -179,10 +195,14 @@ def read_todoist(text: str) -> list[IncomingTask]:
             previous = incoming[-1]
             previous.description = "\n\n".join(filter(None, [previous.description, content]))
         elif kind == "task":
+            # "Buy stamps @errands @post": Todoist's labels, written in the content.
+            labels = TODOIST_LABEL.findall(content)
+            title = " ".join(TODOIST_LABEL.sub(" ", content).split())
             incoming.append(
                 IncomingTask(
                     row=row,
-                    title=content,
+                    title=title,
+                    labels=labels,
                     description=cell(record, "DESCRIPTION") or None,
                     priority=TODOIST_PRIORITIES.get(cell(record, "PRIORITY"), "medium"),
                     due=cell(record, "DATE") or None,
@@ -193,6 +213,7 @@ def read_todoist(text: str) -> list[IncomingTask]:
     return incoming
 
 
+TODOIST_LABEL = re.compile(r"(?<!\S)@([^\s@#,]+)")
 READERS = {"json": read_json, "csv": read_csv, "todoist": read_todoist}
 
 
@@ -206,6 +227,8 @@ class CheckedTask:
     priority: TaskPriority
     due_at: datetime | None
     completed_at: datetime | None
+    recurrence: str | None
+    labels: list[str]
 
 
 def check_row(incoming: IncomingTask, user: User) -> CheckedTask:
@@ -213,12 +236,18 @@ def check_row(incoming: IncomingTask, user: User) -> CheckedTask:
     title = clean_title(incoming.title)
     description = incoming.description
     due_at = None
+    recurrence = normalize_rule(incoming.recurrence) if incoming.recurrence else None
     if incoming.due and incoming.natural_due:
+        zone = _zone(incoming.zone, user)
         try:
-            due_at = parse_due(incoming.due, _zone(incoming.zone, user))
+            due_at = parse_due(incoming.due, zone)
         except InvalidInputError:
-            # A date todochat can't read ("every other monday") is kept in the notes.
-            description = "\n\n".join(filter(None, [description, f"Due: {incoming.due}"]))
+            try:
+                # Todoist's "every monday": a repeating task here too.
+                recurrence, due_at = schedule(incoming.due, None, zone, now=datetime.now(UTC))
+            except InvalidInputError:
+                # A date todochat can't read at all is kept in the notes.
+                description = "\n\n".join(filter(None, [description, f"Due: {incoming.due}"]))
     elif incoming.due:
         due_at = parse_iso_due(incoming.due, user.timezone)
     status = _choice(TaskStatus, incoming.status, "status")
@@ -232,6 +261,8 @@ def check_row(incoming: IncomingTask, user: User) -> CheckedTask:
         priority=_choice(TaskPriority, incoming.priority, "priority"),
         due_at=due_at,
         completed_at=completed_at,
+        recurrence=recurrence,
+        labels=clean_labels(incoming.labels),
     )
 
 
@@ -311,6 +342,8 @@ async def import_tasks(
             due_at=checked.due_at,
             status=checked.status,
             completed_at=checked.completed_at,
+            recurrence=checked.recurrence,
+            labels=checked.labels,
         )
         report.created.append(RowOutcome(row=row.row, title=task.title, id=task.number))
     return report

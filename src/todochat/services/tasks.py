@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, overload
@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import Task, TaskPriority, TaskStatus, User, utcnow
+from todochat.services import labels as label_service
 from todochat.services.dates import END_OF_DAY
 from todochat.services.limits import (
     check_metadata,
@@ -62,6 +63,8 @@ class TaskChanges(BaseModel):
     metadata: dict[str, Any] | None = None
     # An RRULE (services/recurrence.py); None stops the repeating.
     recurrence: str | None = None
+    # The task's labels, all of them (an empty list takes every label off).
+    labels: list[str] | None = None
 
 
 async def allocate_task_number(session: AsyncSession, user_id: str) -> int:
@@ -95,10 +98,11 @@ async def create_task(
     status: TaskStatus = TaskStatus.PENDING,
     completed_at: datetime | None = None,
     recurrence: str | None = None,
+    labels: Sequence[str] = (),
 ) -> Task:
     """A new task with the user's next number: pending unless `status` says otherwise
     (an import brings completed tasks, with when they were completed); repeating when
-    `recurrence` is an RRULE."""
+    `recurrence` is an RRULE; carrying `labels` (made if new)."""
     status = _status(status)
     if status == TaskStatus.COMPLETED:
         completed_at = _aware(completed_at, "completed_at") or datetime.now(UTC)
@@ -120,7 +124,10 @@ async def create_task(
         timezone = await _timezone_of(session, user_id)
         task.recurrence = anchored(task.recurrence, task.due_at, timezone)
     task.number = await allocate_task_number(session, user_id)
-    return await insert_row(session, task)
+    task = await insert_row(session, task)
+    if labels:
+        await label_service.set_task_labels(session, task, labels)
+    return task
 
 
 async def get_task(session: AsyncSession, user_id: str, number: int) -> Task:
@@ -184,8 +191,10 @@ async def list_tasks(
     sort: TaskSort = "created",
     limit: int | None = None,
     cursor: str | None = None,
+    labels: Sequence[str] = (),
 ) -> Page[Task]:
-    """One page of the user's tasks matching every filter given."""
+    """One page of the user's tasks matching every filter given (`labels`: carrying
+    each of them)."""
     ordering = _ordering(sort)
     page_size = clamp_limit(limit)
     statement = select(Task).where(col(Task.user_id) == user_id)
@@ -209,6 +218,8 @@ async def list_tasks(
         statement = statement.where(col(Task.due_at) < _aware(due_before, "due_before"))
     if due_after is not None:
         statement = statement.where(col(Task.due_at) > _aware(due_after, "due_after"))
+    if labels:
+        statement = statement.where(*label_service.carrying_labels(labels))
     if cursor:
         values = decode_cursor(cursor, sort, ordering.keys)
         statement = statement.where(after_cursor(ordering.keys, values))
@@ -238,6 +249,9 @@ async def update_task(
         values["meta"] = check_metadata(changes.metadata)
     if "recurrence" in given:
         values["recurrence"] = normalize_rule(changes.recurrence) if changes.recurrence else None
+    if "labels" in given:
+        # Checked before anything is written: a bad label changes nothing.
+        label_service.clean_labels(changes.labels or [])
     completing = False
     if "status" in given:
         if changes.status is None:
@@ -252,6 +266,8 @@ async def update_task(
         if values
         else await get_task(session, user_id, number)
     )
+    if "labels" in given:
+        await label_service.set_task_labels(session, task, changes.labels or [])
     if "recurrence" in given and task.recurrence:
         timezone = await _timezone_of(session, user_id)
         due_at = task.due_at or first_occurrence(
