@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.errors import InvalidInputError, TodochatError
 from todochat.models import Task, TaskPriority, TaskStatus, User
+from todochat.services import labels as label_service
 from todochat.services import tasks as task_service
 from todochat.services.dates import in_timezone, is_clearing, parse_due
 from todochat.services.limits import PAGE_MAX_LIMIT, clean_description, clean_title
@@ -56,8 +57,14 @@ class StoredTask(BaseModel):
         exclude_if=lambda value: value is None,
     )
 
+    labels: list[str] = Field(
+        default_factory=list,
+        description="Its labels.",
+        exclude_if=lambda value: not value,
+    )
+
     @classmethod
-    def of(cls, task: Task, timezone: str) -> StoredTask:
+    def of(cls, task: Task, timezone: str, labels: Sequence[str] = ()) -> StoredTask:
         """The task as stored; `timezone` is the user's."""
         return cls(
             number=task.number,
@@ -72,6 +79,7 @@ class StoredTask(BaseModel):
                 task.completed_at.astimezone(UTC) if task.completed_at is not None else None
             ),
             repeats=_repeats(task),
+            labels=list(labels),
         )
 
 
@@ -85,12 +93,15 @@ class TaskChange(BaseModel):
 
     @classmethod
     def of(
-        cls, task: Task, status: Literal["created", "completed", "deleted", "updated"], tz: str
+        cls,
+        task: Task,
+        status: Literal["created", "completed", "deleted", "updated"],
+        tz: str,
+        labels: Sequence[str] = (),
     ) -> TaskChange:
         """The change `status` done to `task`; `tz` is the user's time zone."""
-        return cls(
-            task_id=task.number, status=status, title=task.title, task=StoredTask.of(task, tz)
-        )
+        stored = StoredTask.of(task, tz, labels)
+        return cls(task_id=task.number, status=status, title=task.title, task=stored)
 
 
 class TasksAdded(TaskChange):
@@ -110,6 +121,7 @@ class NewTask(BaseModel):
         default=None, description="ISO or plain words, as for a single task.", max_length=100
     )
     repeat: str | None = Field(default=None, description="As for a single task.", max_length=200)
+    labels: list[str] | None = Field(default=None, description="As for a single task.")
 
 
 class TaskItem(BaseModel):
@@ -128,8 +140,12 @@ class TaskItem(BaseModel):
         exclude_if=lambda value: value is None,
     )
 
+    labels: list[str] = Field(
+        default_factory=list, description="Its labels.", exclude_if=lambda value: not value
+    )
+
     @classmethod
-    def of(cls, task: Task, timezone: str) -> TaskItem:
+    def of(cls, task: Task, timezone: str, labels: Sequence[str] = ()) -> TaskItem:
         """The task as listed, its due date shown in `timezone`."""
         return cls(
             id=task.number,
@@ -140,6 +156,7 @@ class TaskItem(BaseModel):
             priority=task.priority,
             due_date=in_timezone(task.due_at, timezone),
             repeats=_repeats(task),
+            labels=list(labels),
         )
 
 
@@ -180,6 +197,7 @@ async def add_task(
     priority: Priority | None = None,
     due_date: str | None = None,
     repeat: str | None = None,
+    labels: Sequence[str] | None = None,
     tasks: Sequence[NewTask | dict[str, Any]] | None = None,
 ) -> TasksAdded:
     """Add one task (`title` …) or several (`tasks`, 1 to BATCH_MAX, all or nothing);
@@ -195,12 +213,14 @@ async def add_task(
                 priority=priority,
                 due_date=due_date,
                 repeat=repeat,
+                labels=list(labels) if labels is not None else None,
             )
         ]
     else:
-        if any(value is not None for value in (description, priority, due_date, repeat)):
+        if any(value is not None for value in (description, priority, due_date, repeat, labels)):
             raise InvalidInputError(
-                "with tasks, give description, priority, due_date and repeat inside each item"
+                "with tasks, give description, priority, due_date, repeat and labels inside "
+                "each item"
             )
         if not 1 <= len(tasks) <= BATCH_MAX:
             raise InvalidInputError(f"tasks must hold 1 to {BATCH_MAX} items", "tasks")
@@ -210,7 +230,8 @@ async def add_task(
     batch = tasks is not None
     prepared = [_prepared(item, user, index if batch else None) for index, item in enumerate(items)]
     created = [await task_service.create_task(session, user.id, **values) for values in prepared]
-    stored = [StoredTask.of(task, user.timezone) for task in created]
+    names = await label_service.labels_of(session, [task.id for task in created])
+    stored = [StoredTask.of(task, user.timezone, names[task.id]) for task in created]
     first = created[0]
     return TasksAdded(
         task_id=first.number, status="created", title=first.title, task=stored[0], tasks=stored
@@ -243,6 +264,7 @@ def _prepared(item: NewTask, user: User, index: int | None) -> dict[str, Any]:
             "priority": TaskPriority(item.priority or "medium"),
             "due_at": due_at,
             "recurrence": recurrence,
+            "labels": label_service.clean_labels(item.labels or []),
         }
     except TodochatError as exc:
         if index is None:
@@ -270,6 +292,7 @@ async def list_tasks(
     limit: int = LIST_DEFAULT_LIMIT,
     cursor: str | None = None,
     now: datetime | None = None,
+    label: str | None = None,
 ) -> TaskListing:
     """One page of the user's tasks, oldest first, matching every filter given.
 
@@ -300,9 +323,11 @@ async def list_tasks(
         due_after=_due(due_after, user, "due_after"),
         limit=limit,
         cursor=cursor,
+        labels=[label] if label else (),
     )
+    names = await label_service.labels_of(session, [task.id for task in page.items])
     return TaskListing(
-        tasks=[TaskItem.of(task, user.timezone) for task in page.items],
+        tasks=[TaskItem.of(task, user.timezone, names[task.id]) for task in page.items],
         next_cursor=page.next_cursor,
     )
 
@@ -310,13 +335,15 @@ async def list_tasks(
 async def complete_task(session: AsyncSession, user: User, *, task_id: int) -> TaskChange:
     """Mark one task as completed; a repeating one moves on to its next due date."""
     task = await task_service.set_task_completed(session, user.id, task_id, True)
-    return TaskChange.of(task, "completed", user.timezone)
+    return TaskChange.of(task, "completed", user.timezone, await _labels(session, task))
 
 
 async def delete_task(session: AsyncSession, user: User, *, task_id: int) -> TaskChange:
     """Delete one task for good; the result shows it as it was."""
+    # Its labels as it was: deleting the task takes them off.
+    labels = await _labels(session, await task_service.get_task(session, user.id, task_id))
     task = await task_service.delete_task(session, user.id, task_id)
-    return TaskChange.of(task, "deleted", user.timezone)
+    return TaskChange.of(task, "deleted", user.timezone, labels)
 
 
 async def update_task(
@@ -330,6 +357,9 @@ async def update_task(
     due_date: str | None = None,
     status: SetStatus | None = None,
     repeat: str | None = None,
+    labels: Sequence[str] | None = None,
+    add_labels: Sequence[str] | None = None,
+    remove_labels: Sequence[str] | None = None,
 ) -> TaskChange:
     """Change a task's title, description, priority, due date, status or repeat; only
     the arguments given change. A due date of 'none' removes it, a repeat of 'never'
@@ -351,16 +381,28 @@ async def update_task(
             changes.recurrence, start = _schedule(repeat, given_due, user)
             if due_date is not None:
                 changes.due_at = start
+    if labels is not None or add_labels or remove_labels:
+        current = labels
+        if current is None:
+            current = await _labels(session, await task_service.get_task(session, user.id, task_id))
+        removed = {label_service.label_key(name) for name in remove_labels or []}
+        kept = [name for name in current if label_service.label_key(name) not in removed]
+        changes.labels = [*kept, *(add_labels or [])]
     if status is not None:
         if status not in SET_STATUSES:
             raise InvalidInputError(f"status must be one of {', '.join(SET_STATUSES)}", "status")
         changes.status = TaskStatus(status)
     if not changes.model_fields_set:
         raise InvalidInputError(
-            "nothing to change: give a title, description, priority, due_date, status or repeat"
+            "nothing to change: give a title, description, priority, due_date, status, "
+            "repeat or labels"
         )
     task = await task_service.update_task(session, user.id, task_id, changes)
-    return TaskChange.of(task, "updated", user.timezone)
+    return TaskChange.of(task, "updated", user.timezone, await _labels(session, task))
+
+
+async def _labels(session: AsyncSession, task: Task) -> list[str]:
+    return (await label_service.labels_of(session, [task.id]))[task.id]
 
 
 ToolResult = TaskChange | TaskListing

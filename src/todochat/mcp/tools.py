@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -94,6 +94,10 @@ Repeat = Annotated[
         "each month', 'every weekday at 9' or an RRULE; 'never' stops it.",
         max_length=200,
     ),
+]
+Labels = Annotated[
+    list[Annotated[str, StringConstraints(max_length=100)]] | None,
+    Field(max_length=20, description="Label names, e.g. ['home']; new ones are made."),
 ]
 DueBound = Annotated[
     str | None,
@@ -233,6 +237,7 @@ def register_task_tools(
         priority: Annotated[Priority | None, Field(description="Default: medium.")] = None,
         due_date: DueDate = None,
         repeat: Repeat = None,
+        labels: Labels = None,
         tasks: Annotated[
             list[NewTask] | None,
             Field(
@@ -257,6 +262,7 @@ def register_task_tools(
             priority=priority,
             due_date=due_date,
             repeat=repeat,
+            labels=labels,
             tasks=tasks,
         )
         return _result(added, _added_text(added.tasks))
@@ -276,6 +282,9 @@ def register_task_tools(
             bool, Field(description="Only unfinished tasks whose due date has passed.")
         ] = False,
         priority: Annotated[Priority | None, Field(description="Only this priority.")] = None,
+        label: Annotated[
+            str | None, Field(description="Only tasks with this label.", max_length=100)
+        ] = None,
         limit: Annotated[
             int, Field(ge=1, le=LIST_MAX_LIMIT, description="At most this many.")
         ] = LIST_DEFAULT_LIMIT,
@@ -300,6 +309,7 @@ def register_task_tools(
             priority=priority,
             limit=limit,
             cursor=cursor,
+            label=label,
         )
         return _result(listing, _listing_text(listing))
 
@@ -343,6 +353,9 @@ def register_task_tools(
             Field(description="'pending' reopens a task; also in_progress, completed, archived."),
         ] = None,
         repeat: Repeat = None,
+        labels: Annotated[Labels, Field(description="All its labels ([] removes them).")] = None,
+        add_labels: Annotated[Labels, Field(description="Labels to add.")] = None,
+        remove_labels: Annotated[Labels, Field(description="Labels to take off.")] = None,
         user_id: UserIdArgument = None,
     ) -> Annotated[CallToolResult, TaskChange]:
         """Change a task's title, details, priority, due date or status; only the
@@ -359,6 +372,9 @@ def register_task_tools(
             due_date=due_date,
             status=status,
             repeat=repeat,
+            labels=labels,
+            add_labels=add_labels,
+            remove_labels=remove_labels,
         )
         return _result(change, f"Updated task {_named(change.task)}, {_state(change.task)}")
 
