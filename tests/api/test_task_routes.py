@@ -22,6 +22,9 @@ TASK_FIELDS = {
     "completed_at",
     "created_at",
     "updated_at",
+    "recurrence",
+    "repeats",
+    "labels",
 }
 
 

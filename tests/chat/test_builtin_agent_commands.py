@@ -486,3 +486,72 @@ async def test_a_task_stops_repeating(ada: Chatter, message: str) -> None:
     [task] = await ada.tasks()
     assert task["repeats"] is None, turn["response"]
     assert "no longer repeats" in turn["response"]
+
+
+# Labels ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "title", "labels"),
+    [
+        ("add buy milk #errands tomorrow", "Buy milk", ["errands"]),
+        ("remind me to call the plumber @home", "Call the plumber", ["home"]),
+        ("add #work finish the slides #q4", "Finish the slides", ["q4", "work"]),
+    ],
+)
+async def test_a_hashtag_in_a_new_task_is_a_label(
+    ada: Chatter, message: str, title: str, labels: list[str]
+) -> None:
+    turn = await ada.say(message)
+
+    [task] = await ada.tasks()
+    assert (task["title"], task["labels"]) == (title, labels), turn["response"]
+    assert "Labels: #" in turn["response"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tag task 1 work",
+        "label the report as work",
+        "tag the report with #work",
+        "add the work tag to task 1",
+        "put a work label on the report",
+    ],
+)
+async def test_a_task_is_given_a_label(ada: Chatter, message: str) -> None:
+    await ada.add_task("Finish the report")
+    await ada.say("show task 1")
+
+    turn = await ada.say(message)
+
+    [task] = await ada.tasks()
+    assert task["labels"] == ["work"], turn["response"]
+    assert "now has #work" in turn["response"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["remove the work tag from task 1", "untag task 1 work", "take the #work label off the report"],
+)
+async def test_a_label_is_taken_off(ada: Chatter, message: str) -> None:
+    await ada.say("add finish the report #work #q4")
+
+    turn = await ada.say(message)
+
+    [task] = await ada.tasks()
+    assert task["labels"] == ["q4"], turn["response"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["show my work tasks", "what's tagged work?", "list #work", "anything labelled work left?"],
+)
+async def test_a_listing_by_label_shows_only_those_tasks(ada: Chatter, message: str) -> None:
+    await ada.say("add finish the report #work")
+    await ada.say("add buy milk #errands")
+
+    turn = await ada.say(message)
+
+    assert "#1 Finish the report" in turn["response"], turn["response"]
+    assert "Buy milk" not in turn["response"]

@@ -59,8 +59,8 @@ async def test_ten_wrong_passwords_in_total_are_evaluated_across_two_servers(
         )
 
     statuses = [r.status_code for r in responses]
-    assert statuses.count(401) == 10
-    assert statuses.count(429) == 20
+    assert statuses.count(401) == 10, statuses
+    assert statuses.count(429) == 20, statuses
     assert right.status_code == 429
     assert int(right.headers["retry-after"]) > 500
 

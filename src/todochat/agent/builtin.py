@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -338,6 +338,8 @@ class _Turn:
             arguments: dict[str, Any] = {"title": task.title}
             if task.priority:
                 arguments["priority"] = task.priority
+            if task.labels:
+                arguments["labels"] = list(task.labels)
             if reading.repeat:
                 # The day or time said with the repeat belongs to it ("every weekday at
                 # 9"): the tool reads them together.
@@ -350,6 +352,7 @@ class _Turn:
                 continue
             change = _changed(call)
             about.append(change.task_id)
+            labelled = replies.labelled(change.task.labels)
             if change.task.repeats:
                 lines.append(
                     replies.added(
@@ -358,12 +361,14 @@ class _Turn:
                     + replies.repeats(
                         change.task.repeats, change.task.due_local, self.timezone, self.now
                     )
+                    + labelled
                 )
                 continue
             lines.append(
                 replies.added(
                     change.task_id, change.title, task.due, task.priority, self.timezone, self.now
                 )
+                + labelled
             )
         return Outcome("\n".join(lines), about=about)
 
@@ -372,12 +377,22 @@ class _Turn:
     async def _list(self) -> Outcome:
         wanted = read_list_filter(self.utterance, self.timezone, self.now)
         arguments: dict[str, Any] = {"status": wanted.status, "limit": 100}
-        if wanted.query:
+        if wanted.label:
+            arguments["label"] = wanted.label
+        elif wanted.query:
             arguments["query"] = wanted.query
         call = await self.tools.call("list_tasks", arguments)
         tasks = _listed(call)
         if tasks is None:
             return Outcome(replies.could_not(call.error))
+        named = None if wanted.label or wanted.query else self._label_named(tasks)
+        if named:
+            # "show my work tasks": a word of the request is one of the user's labels.
+            wanted = replace(wanted, label=named)
+            call = await self.tools.call("list_tasks", {**arguments, "label": named})
+            tasks = _listed(call)
+            if tasks is None:
+                return Outcome(replies.could_not(call.error))
         if wanted.when:
             tasks = self._due_within(tasks, wanted.when)
         if wanted.day is not None:
@@ -393,6 +408,15 @@ class _Turn:
         heading = replies.listing_heading(wanted, len(tasks))
         lines = [heading, *(self._line(t, wanted.status) for t in tasks)]
         return Outcome("\n".join(lines), about=shown if len(shown) == 1 else [], shown=shown)
+
+    def _label_named(self, tasks: list[TaskItem]) -> str | None:
+        """The first word of the request that is one of the labels these tasks carry."""
+        labels = {name.casefold(): name for task in tasks for name in task.labels}
+        start = command_start(self.utterance)
+        for token in self.utterance.tokens[start:]:
+            if token.kind == "word" and token.word in labels:
+                return labels[token.word]
+        return None
 
     def _due_within(self, tasks: list[TaskItem], when: str) -> list[TaskItem]:
         zone = ZoneInfo(self.timezone)
@@ -490,6 +514,8 @@ class _Turn:
             return Outcome("What should the new title be? Say “rename task 2 to …”.")
         if change.problem == "description":
             return Outcome("What should the note say? Say “add a note to task 2: …”.")
+        if change.problem == "label":
+            return Outcome("Which label? Say “tag task 2 work”.")
         if change.empty:
             return Outcome(
                 "What should I change — the title, the due date, the priority or the notes?"
@@ -518,6 +544,10 @@ class _Turn:
                 arguments["due_date"] = change.due.isoformat()
             if change.repeat:
                 arguments["repeat"] = change.repeat
+            if change.add_labels:
+                arguments["add_labels"] = list(change.add_labels)
+            if change.remove_labels:
+                arguments["remove_labels"] = list(change.remove_labels)
             if change.description:
                 arguments["description"] = change.description
                 if change.append:
@@ -705,6 +735,10 @@ def _change_json(change: Change) -> dict[str, Any]:
         stored["due"] = change.due.isoformat()
     if change.repeat:
         stored["repeat"] = change.repeat
+    if change.add_labels:
+        stored["add_labels"] = list(change.add_labels)
+    if change.remove_labels:
+        stored["remove_labels"] = list(change.remove_labels)
     return stored
 
 
@@ -718,4 +752,6 @@ def _change_of(stored: dict[str, Any]) -> Change:
         due=datetime.fromisoformat(due) if isinstance(due, str) else None,
         due_clear=bool(stored.get("due_clear")),
         repeat=stored.get("repeat") if isinstance(stored.get("repeat"), str) else None,
+        add_labels=tuple(str(n) for n in stored.get("add_labels") or ()),
+        remove_labels=tuple(str(n) for n in stored.get("remove_labels") or ()),
     )

@@ -52,7 +52,8 @@ _NOISE: dict[str, frozenset[str]] = {
         leave write append comment description descriptions called say read typo in instead
         wording text upgrade downgrade escalate them wait mark give of when one done finished up
         completed ready actually really bring forward shift doing needs need repeat repeats
-        repeating recur recurs recurring stop quit never longer once one-off off from now"""
+        repeating recur recurs recurring stop quit never longer once one-off off from now tag
+        tags tagged label labels labelled labeled untag unlabel"""
     ),
 }
 _EXCLUSION = re.compile(
@@ -64,6 +65,63 @@ _CLEAR_DUE = re.compile(
 _STOP_REPEAT = re.compile(
     r"\b(?:stop|quit|don't|do not|no longer|never|not)\s+(?:repeat(?:ing|s)?|recurr?(?:ing|s)?)\b|\b(?:not|no longer)\s+(?:a\s+)?(?:repeating|recurring)(?:\s+task)?\b|\b(?:a\s+)?one[- ]off\b|\b(?:just|only) once\b"
 )
+# "tag task 3 work", "label it as home and q4", "tag the report with #work".
+_TAG = re.compile(r"^(?:tag|label)\b")
+_UNTAG = re.compile(r"^(?:untag|unlabel)\b")
+# "add the work tag to task 2", "remove the #home label from the milk".
+_TAG_NAMED = re.compile(
+    r"\b(?P<verb>add|put|stick|remove|take|drop|delete|strip)(?: off)?(?: the| a| an)? (?:# ?)?(?P<name>[^\W\d][\w/-]*) (?:tag|label)\b"
+)
+_LABEL_WORD = re.compile(r"^#?[^\W\d][\w/-]*$")
+
+
+def _read_tags(utterance: Utterance, start: int) -> tuple[Change, set[int]] | None:
+    """A request to give or take off labels, or None when it is not one."""
+    tokens = utterance.tokens
+    body = utterance.words(start)
+    if match := _TAG_NAMED.search(body):
+        first, last = utterance.token_range(
+            utterance.offsets[start] + match.start(), utterance.offsets[start] + match.end()
+        )
+        name = match.group("name")
+        adding = match.group("verb") in ("add", "put", "stick")
+        change = Change(add_labels=(name,)) if adding else Change(remove_labels=(name,))
+        return change, set(range(first, last))
+    adding = bool(_TAG.search(body))
+    if not adding and not _UNTAG.search(body):
+        return None
+    # The names are the words at the end, after "as"/"with" or after the task's name:
+    # "tag task 3 work and q4" → work, q4.
+    names: list[str] = []
+    used = {start}
+    index = len(tokens) - 1
+    while index > start:
+        token = tokens[index]
+        if token.word in ("as", "with"):
+            used.add(index)
+            break
+        if token.text in (",", "&", "#", "@") or token.word == "and":
+            used.add(index)
+        elif token.kind == "word" and _LABEL_WORD.match(token.text) and not token.text.isdigit():
+            if token.word in ("it", "that", "this", "them", "task", "one"):
+                break
+            names.insert(0, token.text)
+            used.add(index)
+            before = tokens[index - 1] if index - 1 > start else None
+            joined = before is not None and (
+                before.text in (",", "&", "#", "@") or before.word in ("and", "as", "with")
+            )
+            if not joined:
+                break
+        else:
+            break
+        index -= 1
+    if not names:
+        return Change(problem="label"), used
+    change = Change(add_labels=tuple(names)) if adding else Change(remove_labels=tuple(names))
+    return change, used
+
+
 _REPEAT_WORDS = re.compile(r"\b(?:repeat(?:s|ing)?|recurr?(?:s|ing)?|from now on)\b")
 _RAISE = re.compile(r"^(?:prioriti[sz]e|bump|raise|escalate)\b")
 _LOWER = re.compile(
@@ -89,6 +147,8 @@ class Change:
     due_clear: bool = False
     # How it should repeat, in the user's words ("every friday"), or "never".
     repeat: str | None = None
+    add_labels: tuple[str, ...] = ()
+    remove_labels: tuple[str, ...] = ()
     problem: str | None = None
 
     @property
@@ -100,6 +160,8 @@ class Change:
             or self.due
             or self.due_clear
             or self.repeat
+            or self.add_labels
+            or self.remove_labels
         )
 
 
@@ -172,6 +234,9 @@ def _read_change(utterance: Utterance, timezone: str, now: datetime) -> tuple[Ch
             if value:
                 return Change(description=value, append=bool(_NOTE_ADD.search(body))), used
         return Change(problem="description"), used
+    tagged = _read_tags(utterance, start)
+    if tagged is not None:
+        return tagged
     if _STOP_REPEAT.search(body):
         for first, last, _ in utterance.finditer(_STOP_REPEAT):
             used.update(range(first, last))

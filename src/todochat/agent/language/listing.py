@@ -29,6 +29,19 @@ class ListFilter:
     priority: str | None = None
     query: str | None = None
     day: date | None = None
+    # A label asked for in so many words: "#work", "tagged home", "labelled errands".
+    label: str | None = None
+
+
+_LABEL_ASKED = re.compile(
+    r"(?:#|@) ?(?P<a>[^\W\d][\w/-]*)|\b(?:tagged|labell?ed|with (?:the )?(?:tag|label))(?: as| with)? (?:# ?)?(?P<b>[^\W\d][\w/-]*)"
+)
+
+
+def label_asked(text: str) -> str | None:
+    """The label a listing names outright, if any."""
+    match = _LABEL_ASKED.search(text)
+    return (match.group("a") or match.group("b")) if match else None
 
 
 _WHEN_FILTERS = (
@@ -56,11 +69,16 @@ _BOTH_STATES = re.compile(
 def read_list_filter(utterance: Utterance, timezone: str, now: datetime) -> ListFilter:
     """The filter a listing request asks for; "what's due friday?" filters by day."""
     found = _read_list_filter(utterance)
+    label = label_asked(utterance.text)
+    if label:
+        found = ListFilter(
+            status=found.status, when=found.when, priority=found.priority, label=label
+        )
     if found.when is None and re.search(r"\b(?:due|on|for)\b", utterance.text):
         day = next((w.due for w in find_when(utterance, timezone, now) if w.due), None)
         if day is not None:
             status = "pending" if found.status == "all" else found.status
-            return ListFilter(status, None, found.priority, found.query, day.date())
+            return ListFilter(status, None, found.priority, found.query, day.date(), found.label)
     return found
 
 

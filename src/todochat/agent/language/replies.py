@@ -94,6 +94,11 @@ def completed(number: int, title: str) -> str:
     return f"Nice work! Task #{number} {quoted(title)} is marked as complete."
 
 
+def labelled(labels: list[str]) -> str:
+    """ " Labels: #errands, #home." for a task that has labels."""
+    return f" Labels: {', '.join('#' + name for name in labels)}." if labels else ""
+
+
 def repeats(how: str, due: datetime | None, timezone: str, now: datetime) -> str:
     """ " It repeats every Monday; next: Mon 30 Nov." for a task that repeats."""
     following = due_phrase(due, timezone, now)
@@ -155,6 +160,9 @@ def updated(stored: TaskChange, change: Change, timezone: str, now: datetime) ->
         facts.append(f"Task #{number} {quoted(title)} now repeats {stored.task.repeats}{then}.")
     elif change.repeat:
         facts.append(f"Task #{number} {quoted(title)} no longer repeats.")
+    if change.add_labels or change.remove_labels:
+        now_labelled = ", ".join(f"#{name}" for name in stored.task.labels) or "no labels"
+        facts.append(f"Task #{number} {quoted(title)} now has {now_labelled}.")
     if change.title:
         facts.append(f"Renamed task #{number} to {quoted(title)}.")
     if change.priority:
@@ -177,6 +185,8 @@ def updated(stored: TaskChange, change: Change, timezone: str, now: datetime) ->
 def listing_heading(wanted: ListFilter, shown: int) -> str:
     """The line above a list: what was asked for, and how many."""
     number = count(shown, "task")
+    if wanted.label:
+        return f"Tasks labelled #{wanted.label}: {number}"
     if wanted.query:
         return f"Tasks mentioning {quoted(wanted.query)}:"
     if wanted.when == "overdue":
@@ -195,6 +205,8 @@ def listing_heading(wanted: ListFilter, shown: int) -> str:
 
 def nothing_listed(wanted: ListFilter) -> str:
     """The answer to a listing that finds nothing."""
+    if wanted.label:
+        return f"No tasks are labelled #{wanted.label}."
     if wanted.day is not None:
         return f"Nothing is due on {wanted.day:%a %d %b}."
     if wanted.query:
@@ -220,6 +232,8 @@ def task_line(task: TaskItem, mark_done: bool, timezone: str, now: datetime) -> 
         notes.append(due_phrase(task.due_date, timezone, now))
     if task.repeats:
         notes.append(f"repeats {task.repeats}")
+    if task.labels:
+        notes.append(" ".join(f"#{name}" for name in task.labels))
     mark = "✓ " if task.completed and mark_done else ""
     extra = f" — {', '.join(notes)}" if notes else ""
     return f"{mark}#{task.id} {task.title}{extra}"
@@ -232,6 +246,8 @@ def task_details(task: TaskItem, timezone: str, now: datetime) -> str:
         facts.append(due_phrase(task.due_date, timezone, now))
     if task.repeats:
         facts.append(f"repeats {task.repeats}")
+    if task.labels:
+        facts.append("labels " + ", ".join(f"#{name}" for name in task.labels))
     line = f"Task #{task.id} {quoted(task.title)}: {', '.join(facts)}."
     if task.description:
         line += f"\nNotes: {task.description}"

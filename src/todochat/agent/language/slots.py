@@ -97,6 +97,7 @@ class NewTask:
     title: str
     priority: str | None = None
     due: datetime | None = None
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def read_new_tasks(
     for index, token in enumerate(tokens):
         if token.kind == "punct" and token.text not in _SYMBOLS:
             keep[index] = False  # emoji and other symbols
+    hashtags = take_hashtags(utterance, keep)
     whens = [w for w in find_when(utterance, timezone, now) if all(keep[i] for i in w.tokens)]
     in_whens = {i for w in whens for i in w.tokens}
     for index in range(start or 0):
@@ -166,8 +168,27 @@ def read_new_tasks(
             return NewTasks(problem="priority")
         title = _title(tokens, part)
         if title:
-            tasks.append(NewTask(title, priority, due))
+            tasks.append(NewTask(title, priority, due, hashtags))
     return NewTasks(tasks, recurring=recurring, repeat=repeat)
+
+
+def take_hashtags(utterance: Utterance, keep: list[bool]) -> tuple[str, ...]:
+    """Labels written "#home" or "@errands" (the sign against a word), taken out of
+    the title: "buy milk #errands" is "Buy milk", labelled errands."""
+    tokens = utterance.tokens
+    found: list[str] = []
+    for index, token in enumerate(tokens[:-1]):
+        following = tokens[index + 1]
+        touching = token.end == following.start  # in what was typed: "#home", not "# home"
+        if (
+            token.text in ("#", "@")
+            and touching
+            and following.kind == "word"
+            and re.search(r"[^\W\d]", following.text)
+        ):
+            found.append(following.text)
+            keep[index] = keep[index + 1] = False
+    return tuple(found)
 
 
 _OPENING_PRIORITY = re.compile(
