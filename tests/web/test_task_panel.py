@@ -322,3 +322,31 @@ async def test_ticking_a_repeating_task_moves_it_to_its_next_date(
     row = page.locator(".task[data-task-id='1']")
     await row.locator(".due", has_text="tomorrow").wait_for()
     assert not await row.locator("input[type=checkbox]").is_checked()
+
+
+async def test_a_hashtag_typed_in_the_panel_is_a_label_and_labels_filter_the_list(
+    browser: Any, live_server: str
+) -> None:
+    account = await account_with_tasks(live_server, {"title": "Report", "labels": ["work"]})
+    page = await panel_for(browser, live_server, account)
+
+    await page.fill("#new-task-title", "Buy milk #errands")
+    await page.press("#new-task-title", "Enter")
+    await page.locator(".task[data-task-id='2'] .label", has_text="#errands").wait_for()
+    await page.select_option("#task-label", "work")
+
+    assert await shown_numbers(page) == [1]
+    stored = (await stored_task(live_server, account, 2)).json()
+    assert (stored["title"], stored["labels"]) == ("Buy milk", ["errands"])
+
+
+async def test_labels_are_edited_in_the_editor(browser: Any, live_server: str) -> None:
+    account = await account_with_tasks(live_server, {"title": "Report", "labels": ["work"]})
+    page = await panel_for(browser, live_server, account)
+
+    await page.click("button[aria-label^='Edit task 1']")
+    await page.fill("form.task-editor input[name=labels]", "work, #q4")
+    await page.click("form.task-editor button[type=submit]")
+
+    await page.locator(".task[data-task-id='1'] .label", has_text="#q4").wait_for()
+    assert (await stored_task(live_server, account, 1)).json()["labels"] == ["q4", "work"]

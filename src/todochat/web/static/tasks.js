@@ -59,6 +59,7 @@ const panel = {
   completed: [],        // the most recently completed ones
   moreCompleted: false, // more completed tasks exist than were fetched
   view: "open",
+  label: "",            // only tasks with this label ("" for all)
   sort: localStorage.getItem(SORT_KEY) in SORTS ? localStorage.getItem(SORT_KEY) : "due",
   // Tasks changed here stay in the view they were changed in until the next load, so
   // a ticked task doesn't jump away under the pointer (and can be unticked).
@@ -116,7 +117,15 @@ function findTask(number) {
   return allTasks().find((task) => task.id === number);
 }
 
+function hasLabel(task) {
+  return !panel.label || (task.labels || []).some((name) => name.toLowerCase() === panel.label.toLowerCase());
+}
+
 function shownTasks(now = new Date()) {
+  return viewTasks(now).filter(hasLabel);
+}
+
+function viewTasks(now) {
   if (panel.view === "completed") {
     const done = panel.completed.filter((task) => task.completed || panel.lingering.has(task.id));
     const lingeringOpen = panel.open.filter((task) => panel.lingering.has(task.id));
@@ -131,10 +140,11 @@ function shownTasks(now = new Date()) {
 
 function countOf(view, now) {
   if (view === "completed") {
-    const count = panel.completed.filter((task) => task.completed).length;
+    const count = panel.completed.filter((task) => task.completed && hasLabel(task)).length;
     return panel.moreCompleted ? `${count}+` : String(count);
   }
-  return String(panel.open.filter((task) => isOpen(task) && VIEWS[view].matches(task, now)).length);
+  return String(panel.open.filter((task) =>
+    isOpen(task) && hasLabel(task) && VIEWS[view].matches(task, now)).length);
 }
 
 function renderViews(now = new Date()) {
@@ -146,6 +156,21 @@ function renderViews(now = new Date()) {
     button.setAttribute("aria-label", `${VIEWS[view].label}${count ? `, ${count} tasks` : ""}`);
   }
   $("#task-sort-field").hidden = panel.view === "completed";
+  renderLabelChoice();
+}
+
+// The label filter lists the labels the loaded tasks carry.
+function renderLabelChoice() {
+  const names = new Map();
+  for (const task of allTasks()) {
+    for (const name of task.labels || []) names.set(name.toLowerCase(), name);
+  }
+  const choice = $("#task-label");
+  const sorted = [...names.values()].sort((a, b) => a.localeCompare(b));
+  choice.replaceChildren(el("option", { value: "" }, "All labels"),
+    ...sorted.map((name) => el("option", { value: name }, `#${name}`)));
+  choice.value = sorted.some((n) => n.toLowerCase() === panel.label.toLowerCase()) ? panel.label : "";
+  $("#task-label-field").hidden = !sorted.length;
 }
 
 function render() {
@@ -222,6 +247,10 @@ function taskRow(task, now, keptEditor = null) {
         }, overdue ? `overdue · ${dates.due(task.due_at, now)}` : dates.due(task.due_at, now)) : null,
         task.repeats ? el("span", { class: "repeats", title: task.recurrence || "" },
           `↻ ${task.repeats}`) : null,
+        ...(task.labels || []).map((name) => el("button", {
+          type: "button", class: "label", "aria-label": `Show tasks labelled ${name}`,
+          onclick: () => chooseLabel(name),
+        }, `#${name}`)),
         task.status === "in_progress" || task.status === "archived"
           ? el("span", { class: "status" }, STATUSES[task.status].toLowerCase()) : null,
         task.completed && task.completed_at
@@ -344,8 +373,12 @@ async function addTask(event) {
     return;
   }
   input.value = "";
+  // "#home" in the title is a label, as in the chat; in a label's view, that label.
+  const tags = [...title.matchAll(/(?:^|\s)#([^\s#@,]+)/gu)].map((match) => match[1]);
+  const body = { title: title.replace(/(?:^|\s)#[^\s#@,]+/gu, " ").trim() || title };
+  const labels = [...new Set([...tags, ...(panel.label ? [panel.label] : [])])];
+  if (labels.length) body.labels = labels;
   // Added in the Today view, a task is due today (at the end of the day).
-  const body = { title };
   if (panel.view === "today") body.due_at = dates.dayKey(new Date());
   await sendNewTask(body, idempotencyKey());
 }
@@ -353,7 +386,7 @@ async function addTask(event) {
 async function sendNewTask(body, key) {
   const placeholder = {
     id: null, title: body.title, description: null, status: "pending", completed: false,
-    priority: "medium", due_at: null, completed_at: null, saving: true,
+    priority: "medium", due_at: null, completed_at: null, saving: true, labels: body.labels || [],
   };
   panel.open.push(placeholder);
   render();
@@ -418,6 +451,11 @@ function taskEditor(task) {
         type: "button", class: "link",
         onclick: () => { form.elements.due.value = ""; form.elements.due.focus(); },
       }, "No due date")),
+    el("label", {}, "Labels",
+      el("input", {
+        name: "labels", maxlength: "1000", value: (task.labels || []).join(", "),
+        autocomplete: "off", placeholder: "home, errands",
+      })),
     el("label", {}, "Repeats",
       el("input", {
         name: "repeat", maxlength: "200", value: task.repeats || "", autocomplete: "off",
@@ -445,6 +483,8 @@ function editsOf(task, form) {
   if (description !== (task.description || null)) changes.description = description;
   if (fields.priority.value !== task.priority) changes.priority = fields.priority.value;
   if (fields.status.value !== task.status) changes.status = fields.status.value;
+  const labels = splitLabels(fields.labels.value);
+  if (labels.join("\n") !== (task.labels || []).join("\n")) changes.labels = labels;
   const repeat = fields.repeat.value.trim();
   if (repeat !== (task.repeats || "")) changes.recurrence = repeat || null;
   const due = fields.due.value;
@@ -481,6 +521,21 @@ async function saveEdits(number, form) {
 
 // ---- Wiring --------------------------------------------------------------------------
 
+function splitLabels(text) {
+  const seen = new Map();
+  for (const part of text.split(",")) {
+    const name = part.trim().replace(/^[#@]+/u, "");
+    if (name && !seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  }
+  return [...seen.values()];
+}
+
+function chooseLabel(name) {
+  panel.label = name;
+  panel.lingering.clear();
+  render();
+}
+
 function chooseView(view) {
   panel.view = view;
   panel.lingering.clear();
@@ -502,5 +557,6 @@ export function wireTaskPanel({ onSignedOut: signedOut }) {
     render();
   });
   $("#task-add").addEventListener("submit", addTask);
+  $("#task-label").addEventListener("change", (event) => chooseLabel(event.currentTarget.value));
   renderViews();
 }
