@@ -91,9 +91,13 @@ function signOut() {
 
 // ---- Conversations ---------------------------------------------------------
 
+// Conversations deleted but still in their Undo time: the server has them until then,
+// so a reload of the list (after each answer) must not bring their rows back.
+const deleting = new Set();
+
 async function loadConversations() {
   const page = await request("GET", "/api/me/conversations?limit=100");
-  state.conversations = page.items;
+  state.conversations = page.items.filter((conversation) => !deleting.has(conversation.id));
   renderConversations();
 }
 
@@ -159,8 +163,15 @@ function renameInPlace(conversation, row) {
   let settled = false;
   const finish = async (save) => {
     if (settled) return;
-    settled = true;
     const title = input.value.trim();
+    if (save && !title && document.activeElement === input) {
+      // Enter on an empty field: refused, and the field stays for a real title.
+      input.setAttribute("aria-invalid", "true");
+      notify("A conversation needs a title: type one, or press Escape to keep the old one.",
+        { kind: "error" });
+      return;
+    }
+    settled = true;
     if (!save || !title || title === old) {
       renderConversations();
       focusConversation(conversation);
@@ -198,26 +209,31 @@ function deleteConversation(conversation) {
   const title = conversation.title || "New conversation";
   const wasOpen = conversation.id === state.conversationId;
   const index = state.conversations.indexOf(conversation);
+  const putBack = () => {
+    deleting.delete(conversation.id);
+    state.conversations.splice(Math.max(0, index), 0, conversation);
+    renderConversations();
+  };
   withUndo(`Conversation “${title}” deleted.`, {
     hide: () => {
+      deleting.add(conversation.id);
       state.conversations = state.conversations.filter((c) => c !== conversation);
       if (wasOpen) newConversation();
       renderConversations();
     },
     restore: () => {
-      state.conversations.splice(Math.max(0, index), 0, conversation);
-      renderConversations();
+      putBack();
       if (wasOpen) openConversation(conversation.id);
     },
     commit: async ({ leavingPage }) => {
       try {
         await request("DELETE", `/api/me/conversations/${conversation.id}`, undefined,
           { keepalive: leavingPage });
+        deleting.delete(conversation.id);
       } catch (error) {
         if (leavingPage || (error instanceof ApiError && error.status === 404)) return;
         if (error instanceof ApiError && error.status === 401) return signOut();
-        state.conversations.splice(Math.max(0, index), 0, conversation);
-        renderConversations();
+        putBack();
         notify(`Not deleted: ${error instanceof ApiError ? error.message : "could not reach the server"}. “${title}” is back.`,
           { kind: "error" });
       }
