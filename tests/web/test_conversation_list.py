@@ -204,3 +204,29 @@ async def test_an_empty_title_is_refused_and_the_field_stays(
     assert await page.locator("#conversation-list .conversation-title").all_inner_texts() == [
         "Groceries"
     ]
+
+
+async def test_a_title_being_typed_survives_the_list_reloading_after_an_answer(
+    browser: Any, live_server: str
+) -> None:
+    page, _, _ = await signed_in_with(browser, live_server, ["Groceries"])
+
+    async def answer_late(route: Any) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    await page.route("**/api/me/chat/stream", answer_late)
+    await page.fill("#message-input", "what's pending?")
+    await page.press("#message-input", "Enter")
+    await page.click("button[aria-label='Rename conversation Groceries']")
+    await page.fill(".conversation-rename", "Shopp")
+    async with page.expect_response(lambda r: "/api/me/conversations?" in r.url) as listed:
+        pass
+    await (await listed.value).finished()
+    await page.wait_for_timeout(200)
+
+    assert await page.input_value(".conversation-rename") == "Shopp"
+    assert await page.evaluate("document.activeElement.className") == "conversation-rename"
+    await page.keyboard.type("ing")
+    await page.keyboard.press("Enter")
+    await row(page, "Shopping").wait_for()
