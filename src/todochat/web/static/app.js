@@ -91,9 +91,16 @@ function signOut() {
 
 // ---- Conversations ---------------------------------------------------------
 
+// Conversations deleted but still in their Undo time: the server has them until then,
+// so a reload of the list (after each answer) must not bring their rows back.
+const deleting = new Set();
+
+// The title being edited in its row ({id, input, moving}), or null.
+let renaming = null;
+
 async function loadConversations() {
   const page = await request("GET", "/api/me/conversations?limit=100");
-  state.conversations = page.items;
+  state.conversations = page.items.filter((conversation) => !deleting.has(conversation.id));
   renderConversations();
 }
 
@@ -106,13 +113,23 @@ function renderConversations() {
     list.replaceChildren(el("li", { class: "empty" }, "No conversation matches."));
     return;
   }
+  // A title being edited survives the redraw (an answer arriving reloads the list):
+  // the same field moves to the new row, keeping what was typed and the keyboard.
+  const editing = renaming;
+  const typing = editing && document.activeElement === editing.input;
+  if (editing) editing.moving = true;
   list.replaceChildren(...shown.map(conversationRow));
+  if (editing) editing.moving = false;
+  if (typing && editing.input.isConnected) editing.input.focus();
 }
 
 function conversationRow(conversation) {
   const title = conversation.title || "New conversation";
   const active = conversation.id === state.conversationId;
-  return el("li", { class: active ? "active" : "", "data-conversation-id": conversation.id },
+  const row = (...children) => el("li",
+    { class: active ? "active" : "", "data-conversation-id": conversation.id }, ...children);
+  if (renaming?.id === conversation.id) return row(renaming.input);
+  return row(
     el("button", {
       class: "conversation-title",
       title,  // the whole title, however long, on hover
@@ -157,22 +174,33 @@ function renameInPlace(conversation, row) {
     "aria-label": "New title for the conversation",
   });
   let settled = false;
+  const editing = { id: conversation.id, input, moving: false };
+  // The list may have been reloaded meanwhile: change the conversation it holds now.
+  const current = () => state.conversations.find((c) => c.id === conversation.id) || conversation;
   const finish = async (save) => {
-    if (settled) return;
-    settled = true;
+    if (settled || editing.moving) return;
     const title = input.value.trim();
+    if (save && !title && document.activeElement === input) {
+      // Enter on an empty field: refused, and the field stays for a real title.
+      input.setAttribute("aria-invalid", "true");
+      notify("A conversation needs a title: type one, or press Escape to keep the old one.",
+        { kind: "error" });
+      return;
+    }
+    settled = true;
+    if (renaming === editing) renaming = null;
     if (!save || !title || title === old) {
       renderConversations();
       focusConversation(conversation);
       return;
     }
-    conversation.title = title;  // shown at once
+    current().title = title;  // shown at once
     renderConversations();
     try {
       await request("PATCH", `/api/me/conversations/${conversation.id}`, { title });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return signOut();
-      conversation.title = old;
+      current().title = old;
       renderConversations();
       notify(`Not renamed: ${error instanceof ApiError ? error.message : "could not reach the server"}.`,
         { kind: "error" });
@@ -184,6 +212,7 @@ function renameInPlace(conversation, row) {
     if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); finish(false); }
   });
   input.addEventListener("blur", () => finish(true));
+  renaming = editing;
   row.replaceChildren(input);
   input.focus();
   input.select();
@@ -198,26 +227,31 @@ function deleteConversation(conversation) {
   const title = conversation.title || "New conversation";
   const wasOpen = conversation.id === state.conversationId;
   const index = state.conversations.indexOf(conversation);
+  const putBack = () => {
+    deleting.delete(conversation.id);
+    state.conversations.splice(Math.max(0, index), 0, conversation);
+    renderConversations();
+  };
   withUndo(`Conversation “${title}” deleted.`, {
     hide: () => {
+      deleting.add(conversation.id);
       state.conversations = state.conversations.filter((c) => c !== conversation);
       if (wasOpen) newConversation();
       renderConversations();
     },
     restore: () => {
-      state.conversations.splice(Math.max(0, index), 0, conversation);
-      renderConversations();
+      putBack();
       if (wasOpen) openConversation(conversation.id);
     },
     commit: async ({ leavingPage }) => {
       try {
         await request("DELETE", `/api/me/conversations/${conversation.id}`, undefined,
           { keepalive: leavingPage });
+        deleting.delete(conversation.id);
       } catch (error) {
         if (leavingPage || (error instanceof ApiError && error.status === 404)) return;
         if (error instanceof ApiError && error.status === 401) return signOut();
-        state.conversations.splice(Math.max(0, index), 0, conversation);
-        renderConversations();
+        putBack();
         notify(`Not deleted: ${error instanceof ApiError ? error.message : "could not reach the server"}. “${title}” is back.`,
           { kind: "error" });
       }
@@ -381,7 +415,13 @@ async function sendText(text) {
   }
   if (failed && !input.value) input.value = text;  // keep what the user typed
   await Promise.all([loadTasks(), loadConversations()]).catch(() => {});
-  input.focus();
+  // Back to the message box, unless the user went on to something else while the
+  // answer came (renaming a conversation, editing a task): taking the keyboard from
+  // them would end what they were typing.
+  const elsewhere = document.activeElement;
+  if (!elsewhere || elsewhere === document.body || elsewhere.closest("#composer, #messages")) {
+    input.focus();
+  }
 }
 
 // ---- Access tokens -------------------------------------------------------------

@@ -5,6 +5,13 @@ import { $, el } from "./dom.js";
 
 const UNDO_SECONDS = 8;
 
+// How long Undo is offered. Read at each use so a browser test can shorten it
+// (window.todochatUndoSeconds) instead of waiting the full time.
+function undoSeconds() {
+  const override = Number(window.todochatUndoSeconds);
+  return override > 0 ? override : UNDO_SECONDS;
+}
+
 // Show `message` for a while; with `action` ({label, run}), a button that runs it and
 // closes the notice. `kind` "error" styles it as a failure. Returns a function that
 // closes it early.
@@ -53,11 +60,12 @@ export function withUndo(message, { hide, commit, restore }) {
   };
   pending.add(entry);
   hide();
+  const seconds = undoSeconds();
   const close = notify(message, {
     action: { label: "Undo", run: () => finish(true) },
-    seconds: UNDO_SECONDS,
+    seconds,
   });
-  setTimeout(() => { close(); finish(false); }, UNDO_SECONDS * 1000);
+  setTimeout(() => { close(); finish(false); }, seconds * 1000);
 }
 
 window.addEventListener("pagehide", () => {
