@@ -280,9 +280,12 @@ class SharedServers:
     """One `todochat serve` process per database engine, started when a test first asks
     for it and shared by every later test of the worker's session."""
 
-    # Every browser signs in from 127.0.0.1: the per-address login limit is for
+    # Every browser signs in (and up) from 127.0.0.1: the per-address limits are for
     # attackers, not for a test session.
-    ENV = {"TODOCHAT_LOGIN_ATTEMPTS_PER_ADDRESS": "100000"}
+    ENV = {
+        "TODOCHAT_LOGIN_ATTEMPTS_PER_ADDRESS": "100000",
+        "TODOCHAT_REGISTRATIONS_PER_ADDRESS": "100000",
+    }
 
     def __init__(self, workdir: Path, postgres: PostgresDatabases | None) -> None:
         self.workdir = workdir
