@@ -162,15 +162,13 @@ def import_tasks(
 ) -> None:
     """Add the tasks of a file to an account; tasks already there are skipped."""
     from todochat.errors import TodochatError
-    from todochat.services.imports import IMPORT_FORMATS
-    from todochat.transfer import describe_report, import_into_account
+    from todochat.transfer import describe_report, import_format, import_into_account
 
-    chosen = next((known for known in IMPORT_FORMATS if known == format), None)
-    if format is not None and chosen is None:
-        typer.secho(
-            f"error: --format must be one of {', '.join(IMPORT_FORMATS)}", err=True, fg="red"
-        )
-        raise typer.Exit(2)
+    try:
+        chosen = import_format(format)
+    except TodochatError as exc:
+        typer.secho(f"error: --format {exc.message}", err=True, fg="red")
+        raise typer.Exit(2) from exc
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

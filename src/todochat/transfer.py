@@ -10,12 +10,12 @@ from typing import Literal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todochat.config import Settings
-from todochat.errors import NotFoundError
+from todochat.errors import InvalidInputError, NotFoundError
 from todochat.models import User
 from todochat.runtime import Runtime
 from todochat.services import exports, imports, users
 from todochat.services import labels as label_service
-from todochat.services.imports import ImportFormat, ImportReport
+from todochat.services.imports import IMPORT_FORMATS, ImportFormat, ImportReport
 
 
 async def _account(session: AsyncSession, email: str) -> User:
@@ -36,6 +36,17 @@ async def export_account(settings: Settings, email: str, format: Literal["json",
             return exports.export_csv(user, tasks, labels)
         document = exports.export_json(user, tasks, labels, exported_at=datetime.now(UTC))
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def import_format(name: str | None) -> ImportFormat | None:
+    """The import format a name says (None: told from the file); InvalidInputError
+    for a name that is none."""
+    if name is None:
+        return None
+    chosen = next((known for known in IMPORT_FORMATS if known == name), None)
+    if chosen is None:
+        raise InvalidInputError(f"must be one of {', '.join(IMPORT_FORMATS)}", "format")
+    return chosen
 
 
 async def import_into_account(
