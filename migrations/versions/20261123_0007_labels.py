@@ -48,9 +48,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("task_id", "label_id", name=op.f("pk_task_labels")),
     )
     op.create_index(op.f("ix_task_labels_label_id"), "task_labels", ["label_id"])
+    with op.batch_alter_table("tasks") as batch:
+        batch.add_column(
+            sa.Column("labelled", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tasks") as batch:
+        batch.drop_column("labelled")
     op.drop_index(op.f("ix_task_labels_label_id"), table_name="task_labels")
     op.drop_table("task_labels")
     op.drop_table("labels")

@@ -230,7 +230,7 @@ async def add_task(
     batch = tasks is not None
     prepared = [_prepared(item, user, index if batch else None) for index, item in enumerate(items)]
     created = [await task_service.create_task(session, user.id, **values) for values in prepared]
-    names = await label_service.labels_of(session, [task.id for task in created])
+    names = await label_service.labels_of(session, created)
     stored = [StoredTask.of(task, user.timezone, names[task.id]) for task in created]
     first = created[0]
     return TasksAdded(
@@ -325,7 +325,7 @@ async def list_tasks(
         cursor=cursor,
         labels=[label] if label else (),
     )
-    names = await label_service.labels_of(session, [task.id for task in page.items])
+    names = await label_service.labels_of(session, page.items)
     return TaskListing(
         tasks=[TaskItem.of(task, user.timezone, names[task.id]) for task in page.items],
         next_cursor=page.next_cursor,
@@ -402,7 +402,7 @@ async def update_task(
 
 
 async def _labels(session: AsyncSession, task: Task) -> list[str]:
-    return (await label_service.labels_of(session, [task.id]))[task.id]
+    return (await label_service.labels_of(session, [task]))[task.id]
 
 
 ToolResult = TaskChange | TaskListing

@@ -31,7 +31,7 @@ async def export_account(settings: Settings, email: str, format: Literal["json",
     async with runtime.database_ready() as database, database.session() as session:
         user = await _account(session, email)
         tasks = await exports.all_tasks(session, user.id)
-        labels = await label_service.labels_of(session, [task.id for task in tasks])
+        labels = await label_service.labels_of(session, tasks)
         if format == "csv":
             return exports.export_csv(user, tasks, labels)
         document = exports.export_json(user, tasks, labels, exported_at=datetime.now(UTC))

@@ -96,7 +96,9 @@ async def test_a_search_that_matches_nothing_says_so(browser: Any, live_server: 
 
     await page.fill("#conversation-search", "holiday")
 
-    assert await page.inner_text("#conversation-list") == "No conversation matches."
+    from playwright.async_api import expect
+
+    await expect(page.locator("#conversation-list")).to_have_text("No conversation matches.")
 
 
 async def test_a_delete_without_undo_is_sent_once_the_time_is_up(

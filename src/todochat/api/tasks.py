@@ -75,7 +75,7 @@ class TaskOut(BaseModel):
 
 async def _out(session: AsyncSession, task: Task, user: User) -> TaskOut:
     """The task as answered, with its labels."""
-    labels = await label_service.labels_of(session, [task.id])
+    labels = await label_service.labels_of(session, [task])
     return TaskOut.of(task, user, labels[task.id])
 
 
@@ -209,7 +209,7 @@ async def list_tasks(
         cursor=cursor,
         labels=label or (),
     )
-    labels = await label_service.labels_of(session, [t.id for t in page.items])
+    labels = await label_service.labels_of(session, page.items)
     items = [TaskOut.of(t, user, labels[t.id]) for t in page.items]
     return PageOut(items=items, next_cursor=page.next_cursor)
 

@@ -66,7 +66,7 @@ async def export_tasks(
 ) -> Response:
     """Every task, as a file to download: times in your time zone."""
     tasks = await exports.all_tasks(session, user.id)
-    labels = await label_service.labels_of(session, [task.id for task in tasks])
+    labels = await label_service.labels_of(session, tasks)
     now = datetime.now(UTC)
     filename = f"todochat-tasks-{now.date().isoformat()}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint, false
 from sqlmodel import Field
 
 from todochat.models.base import Timestamped, UTCDateTime, metadata_field, string_enum
@@ -69,6 +69,9 @@ class Task(Timestamped, table=True):
     # An RFC 5545 RRULE ("FREQ=WEEKLY;BYDAY=MO"): completing the task moves it to its
     # next due date instead (services/recurrence.py).
     recurrence: str | None = Field(default=None, max_length=RECURRENCE_MAX_LENGTH)
+    # Whether it was given labels (task_labels): a task never labelled costs no label
+    # lookup when it is answered. It may stay true after its labels are gone.
+    labelled: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     meta: dict[str, Any] = metadata_field()
 
     @property

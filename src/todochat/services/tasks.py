@@ -119,6 +119,7 @@ async def create_task(
         status=status,
         completed_at=completed_at,
         recurrence=normalize_rule(recurrence) if recurrence else None,
+        labelled=bool(labels),
     )
     if task.recurrence and task.due_at is not None:
         timezone = await _timezone_of(session, user_id)
@@ -251,7 +252,7 @@ async def update_task(
         values["recurrence"] = normalize_rule(changes.recurrence) if changes.recurrence else None
     if "labels" in given:
         # Checked before anything is written: a bad label changes nothing.
-        label_service.clean_labels(changes.labels or [])
+        values["labelled"] = bool(label_service.clean_labels(changes.labels or []))
     completing = False
     if "status" in given:
         if changes.status is None:
